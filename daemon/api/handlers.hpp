@@ -1,0 +1,31 @@
+// handlers.hpp: the resource handlers the route table points at, one group per resource file.
+#pragma once
+
+#include "api/call.hpp"
+
+namespace csms::api::handlers {
+
+// secrets.cpp
+core::Result<http::Response> create_secret(ApiContext& context, const Call& call);
+core::Result<http::Response> list_secrets(ApiContext& context, const Call& call);
+core::Result<http::Response> show_secret(ApiContext& context, const Call& call);
+core::Result<http::Response> update_secret(ApiContext& context, const Call& call);
+core::Result<http::Response> delete_secret(ApiContext& context, const Call& call);
+
+// secret_deletion.cpp
+core::Result<http::Response> schedule_secret_deletion(ApiContext& context, const Call& call);
+core::Result<http::Response> cancel_secret_deletion(ApiContext& context, const Call& call);
+
+// secret_versions.cpp
+core::Result<http::Response> create_secret_version(ApiContext& context, const Call& call);
+core::Result<http::Response> list_secret_versions(ApiContext& context, const Call& call);
+core::Result<http::Response> show_secret_version(ApiContext& context, const Call& call);
+core::Result<http::Response> update_secret_version(ApiContext& context, const Call& call);
+
+// secret_stages.cpp
+core::Result<http::Response> create_secret_stage(ApiContext& context, const Call& call);
+core::Result<http::Response> update_secret_stage(ApiContext& context, const Call& call);
+core::Result<http::Response> show_secret_stage(ApiContext& context, const Call& call);
+core::Result<http::Response> delete_secret_stage(ApiContext& context, const Call& call);
+
+}  // namespace csms::api::handlers

@@ -1,0 +1,20 @@
+// responses.cpp: JSON and empty success responses.
+#include "api/call.hpp"
+#include "api/json_io.hpp"
+
+namespace csms::api {
+
+http::Response json_response(const boost::json::value& body, unsigned status) {
+  http::Response response;
+  response.status = status;
+  response.body = serialize(body);
+  return response;
+}
+
+http::Response empty_response(unsigned status) {
+  http::Response response;
+  response.status = status;
+  return response;
+}
+
+}  // namespace csms::api

@@ -1,0 +1,34 @@
+// prune_timer.hpp: the background task that runs SecretService::prune on an Asio timer.
+#pragma once
+
+#include "domain/secret_service.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+
+namespace csms::app {
+
+/// Runs one prune pass per interval, each its own transaction, logged with its counts. Runs on the I/O thread,
+/// so it shares the store connection with requests without locking.
+class PruneTimer {
+ public:
+  PruneTimer(boost::asio::io_context& io, domain::SecretService& service, std::chrono::milliseconds interval,
+             std::chrono::milliseconds grace);
+
+  void start();
+  void stop();
+
+ private:
+  void schedule();
+  void run_once();
+
+  boost::asio::steady_timer timer_;
+  domain::SecretService& service_;
+  std::chrono::milliseconds interval_;
+  std::chrono::milliseconds grace_;
+  bool stopped_ = false;
+};
+
+}  // namespace csms::app

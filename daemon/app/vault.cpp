@@ -1,0 +1,51 @@
+// vault.cpp: the start-up sequence for the data directory.
+#include "app/vault.hpp"
+
+#include "domain/master_key_check.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <sys/stat.h>
+
+namespace csms::app {
+
+core::Status ensure_private_directory(const std::filesystem::path& directory) {
+  std::error_code ec;
+  if (!std::filesystem::exists(directory, ec)) {
+    if (directory.has_parent_path() && directory.parent_path() != directory) {
+      CSMS_TRY(ensure_private_directory(directory.parent_path()));
+    }
+    if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
+      return core::make_error(core::Errc::kInternal,
+                              "cannot create directory " + directory.string() + ": " + std::strerror(errno));
+    }
+  }
+  if (!std::filesystem::is_directory(directory, ec)) {
+    return core::make_error(core::Errc::kInternal, directory.string() + " is not a directory");
+  }
+  return core::ok();
+}
+
+core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir) {
+  CSMS_TRY(ensure_private_directory(data_dir));
+  OpenVault vault;
+  CSMS_TRY_ASSIGN(vault.store, store::sqlite::SqliteStore::open(data_dir / kDatabaseFile));
+  const auto key_file = data_dir / kMasterKeyFile;
+  auto loaded = crypto::Keyring::load(key_file);
+  if (!loaded && loaded.error().code == core::Errc::kNotFound) {
+    CSMS_TRY_ASSIGN(const bool had_key, domain::vault_has_master_key(*vault.store));
+    if (had_key) {
+      return core::make_error(core::Errc::kCryptoFailure,
+                              "the master key file " + key_file.string() +
+                                  " is missing but the vault holds sealed data; restore the key file");
+    }
+    loaded = crypto::Keyring::create(key_file);
+    vault.created_key = true;
+  }
+  if (!loaded) return loaded.error();
+  vault.keyring = std::make_unique<crypto::Keyring>(std::move(*loaded));
+  return vault;
+}
+
+}  // namespace csms::app

@@ -1,0 +1,29 @@
+// vault.hpp: opening a vault directory: data directory checks, the database, the master key and its check.
+#pragma once
+
+#include "core/error.hpp"
+#include "crypto/keyring.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <filesystem>
+#include <memory>
+
+namespace csms::app {
+
+struct OpenVault {
+  std::unique_ptr<store::sqlite::SqliteStore> store;
+  std::unique_ptr<crypto::Keyring> keyring;
+  bool created_key = false;
+};
+
+inline constexpr const char* kDatabaseFile = "csmsd.db";
+inline constexpr const char* kMasterKeyFile = "master.key";
+
+/// Creates the data directory (mode 0700) if needed, opens and migrates the database, then loads the master key,
+/// or creates it for a vault that never had one. A vault that has sealed data but no key file is refused.
+core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir);
+
+/// Creates `directory` and its missing parents with mode 0700.
+core::Status ensure_private_directory(const std::filesystem::path& directory);
+
+}  // namespace csms::app

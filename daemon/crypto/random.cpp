@@ -1,0 +1,54 @@
+// random.cpp: RAND_bytes wrapper and UUID formatting.
+#include "crypto/random.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+namespace csms::crypto {
+namespace {
+
+std::string format_uuid(std::array<std::uint8_t, 16> bytes, std::uint8_t version) {
+  bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0f) | (version << 4));
+  bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(36);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) text.push_back('-');
+    text.push_back(kHex[bytes[i] >> 4]);
+    text.push_back(kHex[bytes[i] & 0x0f]);
+  }
+  return text;
+}
+
+}  // namespace
+
+void random_bytes(std::span<std::uint8_t> out) {
+  if (out.empty()) return;
+  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
+    std::fputs("csmsd: fatal: the OpenSSL random generator failed\n", stderr);
+    std::abort();
+  }
+}
+
+std::string random_uuid() {
+  std::array<std::uint8_t, 16> bytes{};
+  random_bytes(bytes);
+  return format_uuid(bytes, 4);
+}
+
+std::string derived_uuid(std::string_view text) {
+  std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  std::array<std::uint8_t, 16> bytes{};
+  std::copy_n(digest.begin(), bytes.size(), bytes.begin());
+  return format_uuid(bytes, 5);
+}
+
+}  // namespace csms::crypto

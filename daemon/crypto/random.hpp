@@ -1,0 +1,21 @@
+// random.hpp: cryptographic randomness and identifiers derived from it (OpenSSL RAND_bytes).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace csms::crypto {
+
+/// Fills `out` from the OpenSSL CSPRNG; aborts the process if the generator fails, since nothing sealed afterwards
+/// could be trusted.
+void random_bytes(std::span<std::uint8_t> out);
+
+/// A random (version 4) UUID in lowercase 8-4-4-4-12 form.
+std::string random_uuid();
+
+/// A stable UUID derived from text (SHA-256 based, version 5 layout), e.g. a project's default key id.
+std::string derived_uuid(std::string_view text);
+
+}  // namespace csms::crypto

@@ -1,0 +1,58 @@
+// service_support.cpp: shared use-case steps.
+#include "domain/service_support.hpp"
+
+namespace csms::domain::support {
+
+core::Result<core::Secret> require_secret(store::Transaction& txn, const std::string& project_id,
+                                          const std::string& name) {
+  CSMS_TRY_ASSIGN(auto secret, txn.find_secret(project_id, name));
+  if (!secret) return core::make_error(core::Errc::kNotFound, "the secret " + name + " does not exist");
+  return std::move(*secret);
+}
+
+core::Status require_usable(const core::Secret& secret) {
+  switch (secret.state) {
+    case core::SecretState::kEnabled:
+      return core::ok();
+    case core::SecretState::kPendingDelete:
+      return core::make_error(core::Errc::kSecretPendingDeletion,
+                              "the secret " + secret.name + " is scheduled for deletion; cancel the deletion first");
+    case core::SecretState::kDisabled:
+    case core::SecretState::kFrozen:
+      return core::make_error(core::Errc::kSecretNotEnabled, "the secret " + secret.name + " is " +
+                                                                 std::string(core::to_string(secret.state)));
+  }
+  return core::make_error(core::Errc::kInternal, "unknown secret state");
+}
+
+core::Result<core::VersionNumber> resolve_version(store::Transaction& txn, const core::Secret& secret,
+                                                  std::optional<core::VersionNumber> ref) {
+  if (!ref) {
+    CSMS_TRY_ASSIGN(auto latest, txn.latest_version(secret.row_id));
+    if (!latest) return core::make_error(core::Errc::kNotFound, "the secret " + secret.name + " has no version");
+    return *latest;
+  }
+  return *ref;
+}
+
+core::Status apply_stage_plan(store::Transaction& txn, std::int64_t secret_row, const StageMap& before,
+                              const StagePlan& plan, core::EpochMillis now) {
+  for (const auto& [name, version] : before) {
+    if (!plan.after.contains(name)) CSMS_TRY(txn.delete_stage(secret_row, name));
+  }
+  for (const StageChange& change : plan.changes) {
+    CSMS_TRY(txn.put_stage(secret_row, core::Stage{change.stage, change.to, now}));
+  }
+  for (core::VersionNumber number : plan.deprecated) CSMS_TRY(txn.set_version_deprecated_since(secret_row, number, now));
+  for (core::VersionNumber number : plan.revived) {
+    CSMS_TRY(txn.set_version_deprecated_since(secret_row, number, std::nullopt));
+  }
+  return core::ok();
+}
+
+core::Result<StageMap> load_stage_map(store::Transaction& txn, std::int64_t secret_row) {
+  CSMS_TRY_ASSIGN(const auto stages, txn.list_stages(secret_row));
+  return to_stage_map(stages);
+}
+
+}  // namespace csms::domain::support

@@ -1,0 +1,22 @@
+// limits.hpp: the bounds every connection is held to.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace csms::http {
+
+struct Limits {
+  /// Request line plus headers; larger is answered 431.
+  std::size_t header_bytes = 16 * 1024;
+  /// A 32768-character value fully escaped as \uXXXX is 196608 bytes; 256 KiB leaves room for the rest of the body.
+  std::size_t body_bytes = 256 * 1024;
+  /// Waiting for (and reading) one request, and writing one response; slow or silent clients are dropped after it.
+  std::chrono::milliseconds idle_timeout{30'000};
+  /// How long shutdown waits for in-flight responses before closing what is left.
+  std::chrono::milliseconds drain_timeout{10'000};
+  /// Connections beyond this are closed at once, so one client cannot exhaust descriptors.
+  std::size_t max_connections = 1024;
+};
+
+}  // namespace csms::http

@@ -1,0 +1,76 @@
+// message.hpp: the transport-neutral Request and Response the API layer sees (no Beast types).
+#pragma once
+
+#include "core/wiping_allocator.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace csms::http {
+
+enum class Method { kGet, kPost, kPut, kDelete, kOther };
+
+/// Who is on the other end of the connection. For a Unix socket the kernel's SO_PEERCRED answer.
+struct Peer {
+  enum class Transport { kUnix, kTcp } transport = Transport::kTcp;
+  std::optional<uid_t> uid;
+  std::optional<gid_t> gid;
+  std::optional<pid_t> pid;
+  std::string address;  ///< "127.0.0.1:54321" for TCP, the socket path for Unix
+};
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  Method method = Method::kOther;
+  std::string method_name;
+  std::string target;     ///< as received: path and query, still percent-encoded
+  std::string path;       ///< the part of target before '?', still percent-encoded
+  std::string raw_query;  ///< the part after '?', still percent-encoded
+  HeaderList headers;     ///< names lower-cased, values as received
+  core::SecureString body;
+  std::string request_id;
+  Peer peer;
+
+  /// The first header with this lower-case name, or empty.
+  std::string_view header(std::string_view lower_name) const {
+    for (const auto& [name, value] : headers) {
+      if (name == lower_name) return value;
+    }
+    return {};
+  }
+};
+
+struct Response {
+  unsigned status = 200;
+  core::SecureString body;
+  /// Sent only when the body is not empty.
+  std::string content_type = "application/json;charset=UTF-8";
+  HeaderList headers;
+};
+
+/// Transport-level failures the session detects before any route is involved.
+enum class TransportError {
+  kMalformedRequest,  ///< the bytes are not HTTP/1.1
+  kHeaderTooLarge,
+  kBodyTooLarge,
+};
+
+/// What a session calls; the API layer implements it. Called on the session's thread; must not throw (a session
+/// converts anything that escapes into a 500 and closes the connection, but that path is a bug).
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  virtual Response handle(Request& request) = 0;
+  virtual Response transport_error(TransportError error, const std::string& request_id) = 0;
+  /// The answer when a handler threw after all: must not throw itself.
+  virtual Response internal_error(const std::string& request_id) noexcept = 0;
+};
+
+}  // namespace csms::http

@@ -1,0 +1,186 @@
+// server.cpp: listeners, accept loops and the drain sequence.
+#include "http/server.hpp"
+
+#include "log/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cstdio>
+#include <type_traits>
+
+#include <sys/stat.h>
+
+namespace csms::http {
+
+namespace net = boost::asio;
+
+struct Server::UnixListener {
+  explicit UnixListener(net::io_context& io) : acceptor(io) {}
+  net::local::stream_protocol::acceptor acceptor;
+  std::filesystem::path path;
+  SocketFileId file_id;
+};
+
+struct Server::TcpListener {
+  explicit TcpListener(net::io_context& io) : acceptor(io) {}
+  net::ip::tcp::acceptor acceptor;
+};
+
+Server::Server(net::io_context& io, RequestHandler& handler, Limits limits)
+    : io_(io), handler_(handler), limits_(limits), drain_deadline_(io), request_ids_(std::random_device{}()) {}
+
+Server::~Server() {
+  for (auto& listener : unix_listeners_) remove_socket_file(listener->path, listener->file_id);
+}
+
+core::Status Server::listen_unix(const std::filesystem::path& path) {
+  CSMS_TRY(prepare_socket_path(path));
+  auto listener = std::make_unique<UnixListener>(io_);
+  listener->path = path;
+  boost::system::error_code ec;
+  listener->acceptor.open(net::local::stream_protocol(), ec);
+  // The umask makes the socket 0600 from the moment it exists; chmod below states the intent explicitly.
+  const mode_t previous_mask = ::umask(0177);
+  if (!ec) listener->acceptor.bind(net::local::stream_protocol::endpoint(path.string()), ec);
+  ::umask(previous_mask);
+  if (!ec) listener->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return core::make_error(core::Errc::kUnavailable, "cannot listen on unix:" + path.string() + ": " + ec.message());
+  if (::chmod(path.c_str(), 0600) != 0) {
+    return core::make_error(core::Errc::kInternal, "cannot set mode 0600 on " + path.string());
+  }
+  CSMS_TRY_ASSIGN(listener->file_id, socket_file_id(path));
+  unix_listeners_.push_back(std::move(listener));
+  return core::ok();
+}
+
+core::Status Server::listen_tcp(const std::string& address, std::uint16_t port, bool allow_non_loopback) {
+  boost::system::error_code ec;
+  const auto ip = net::ip::make_address(address, ec);
+  if (ec) return core::make_error(core::Errc::kInvalidParameter, "not an IP address: " + address);
+  if (!ip.is_loopback() && !allow_non_loopback) {
+    return core::make_error(core::Errc::kInvalidParameter,
+                            "refusing to listen on non-loopback address " + address +
+                                " (the vault is meant for this host only; pass --allow-remote-tcp to override)");
+  }
+  auto listener = std::make_unique<TcpListener>(io_);
+  const net::ip::tcp::endpoint endpoint(ip, port);
+  listener->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) listener->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) listener->acceptor.bind(endpoint, ec);
+  if (!ec) listener->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return core::make_error(core::Errc::kUnavailable,
+                            "cannot listen on tcp:" + address + ":" + std::to_string(port) + ": " + ec.message());
+  }
+  tcp_listeners_.push_back(std::move(listener));
+  return core::ok();
+}
+
+std::vector<std::string> Server::endpoints() const {
+  std::vector<std::string> out;
+  for (const auto& listener : unix_listeners_) out.push_back("unix:" + listener->path.string());
+  for (const auto& listener : tcp_listeners_) {
+    boost::system::error_code ec;
+    const auto endpoint = listener->acceptor.local_endpoint(ec);
+    const auto address = endpoint.address();
+    const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+    out.push_back("tcp:" + host + ":" + std::to_string(endpoint.port()));
+  }
+  return out;
+}
+
+template <class Protocol, class Acceptor>
+net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport transport, std::string label) {
+  while (!draining_) {
+    auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
+    if (draining_ || ec == net::error::operation_aborted) break;
+    if (ec) {
+      // EMFILE and friends: report and keep accepting; the condition may clear when connections close.
+      log::warning("accept failed", {{"listener", label}, {"error", ec.message()}});
+      continue;
+    }
+    if (sessions_.size() >= limits_.max_connections) {
+      if (!warned_connection_limit_) {
+        log::warning("connection limit reached; closing new connections",
+                     {{"limit", static_cast<unsigned long long>(limits_.max_connections)}});
+        warned_connection_limit_ = true;
+      }
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    warned_connection_limit_ = false;
+    Peer peer;
+    peer.transport = transport;
+    if constexpr (std::is_same_v<Protocol, net::local::stream_protocol>) {
+      read_peer_credentials(socket.native_handle(), peer);
+      peer.address = label;
+    } else {
+      boost::system::error_code ignored;
+      const auto remote = socket.remote_endpoint(ignored);
+      peer.address = remote.address().to_string() + ":" + std::to_string(remote.port());
+    }
+    net::co_spawn(io_, run_session<Protocol>(std::move(socket), std::move(peer)), [](std::exception_ptr failure) {
+      if (!failure) return;
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& error) {
+        log::error("session ended by an exception", {{"error", error.what()}});
+      }
+    });
+  }
+}
+
+void Server::start() {
+  for (auto& listener : unix_listeners_) {
+    net::co_spawn(io_, accept_loop<net::local::stream_protocol>(listener->acceptor, Peer::Transport::kUnix,
+                                                                 listener->path.string()),
+                  net::detached);
+  }
+  for (auto& listener : tcp_listeners_) {
+    net::co_spawn(io_, accept_loop<net::ip::tcp>(listener->acceptor, Peer::Transport::kTcp, "tcp"), net::detached);
+  }
+}
+
+void Server::drain(std::function<void()> done) {
+  if (draining_) return;
+  draining_ = true;
+  drained_ = std::move(done);
+  boost::system::error_code ignored;
+  for (auto& listener : unix_listeners_) {
+    listener->acceptor.close(ignored);
+    remove_socket_file(listener->path, listener->file_id);
+  }
+  for (auto& listener : tcp_listeners_) listener->acceptor.close(ignored);
+  sessions_.close_idle();
+  drain_deadline_.expires_after(limits_.drain_timeout);
+  drain_deadline_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (!sessions_.empty()) {
+      log::warning("drain timeout; closing remaining connections",
+                   {{"connections", static_cast<unsigned long long>(sessions_.size())}});
+      sessions_.close_all();
+    }
+    if (drained_) std::exchange(drained_, nullptr)();
+  });
+  check_drained();
+}
+
+void Server::check_drained() {
+  if (!draining_ || !sessions_.empty() || !drained_) return;
+  drain_deadline_.cancel();
+  // Post, so the caller's stack (often a finishing session) unwinds before shutdown continues.
+  net::post(io_, [done = std::exchange(drained_, nullptr)]() { done(); });
+}
+
+std::string Server::next_request_id() {
+  char text[33];
+  std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(request_ids_()),
+                static_cast<unsigned long long>(request_ids_()));
+  return text;
+}
+
+}  // namespace csms::http

@@ -1,0 +1,82 @@
+// server.hpp: the HTTP/1.1 server: listeners on Unix sockets and loopback TCP, sessions, graceful drain.
+#pragma once
+
+#include "core/error.hpp"
+#include "http/limits.hpp"
+#include "http/message.hpp"
+#include "http/session_registry.hpp"
+#include "http/unix_socket.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace csms::http {
+
+/// Serves `handler` on any number of listeners. Everything runs on the threads of `io`; the server and the
+/// handler are used from one thread at a time (the daemon runs one I/O thread).
+class Server {
+ public:
+  Server(boost::asio::io_context& io, RequestHandler& handler, Limits limits);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds a Unix socket with mode 0600 (see prepare_socket_path for what happens to an existing path).
+  core::Status listen_unix(const std::filesystem::path& path);
+
+  /// Binds a TCP listener; port 0 picks a free port. Non-loopback addresses need `allow_non_loopback`.
+  core::Status listen_tcp(const std::string& address, std::uint16_t port, bool allow_non_loopback);
+
+  /// "unix:/path" and "tcp:127.0.0.1:8443" for each listener, with the actual port.
+  std::vector<std::string> endpoints() const;
+
+  /// Starts accepting on every listener.
+  void start();
+
+  /// Stops accepting, closes idle connections, lets in-flight responses finish (up to the drain timeout), removes
+  /// the socket files it created, then calls `done`.
+  void drain(std::function<void()> done);
+
+  std::size_t connection_count() const { return sessions_.size(); }
+
+ private:
+  struct UnixListener;
+  struct TcpListener;
+
+  template <class Protocol>
+  void spawn_accept_loop(typename Protocol::acceptor& acceptor, Peer::Transport transport, std::string label);
+
+  template <class Protocol, class Acceptor>
+  boost::asio::awaitable<void> accept_loop(Acceptor& acceptor, Peer::Transport transport, std::string label);
+
+  template <class Protocol>
+  boost::asio::awaitable<void> run_session(typename Protocol::socket socket, Peer peer);
+
+  std::string next_request_id();
+  void check_drained();
+
+  boost::asio::io_context& io_;
+  RequestHandler& handler_;
+  Limits limits_;
+  std::vector<std::unique_ptr<UnixListener>> unix_listeners_;
+  std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
+  SessionRegistry sessions_;
+  bool draining_ = false;
+  std::function<void()> drained_;
+  boost::asio::steady_timer drain_deadline_;
+  std::mt19937_64 request_ids_;
+  bool warned_connection_limit_ = false;
+};
+
+}  // namespace csms::http

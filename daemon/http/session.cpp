@@ -1,0 +1,160 @@
+// session.cpp: one connection's request loop (read with limits and timeout, dispatch, write, keep-alive).
+#include "http/server.hpp"
+
+#include "log/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/basic_stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <cctype>
+
+namespace csms::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+// Bodies live in wiping strings: a request or response body may hold a secret value.
+using SecureBody = bhttp::basic_string_body<char, std::char_traits<char>, core::WipingAllocator<char>>;
+using ReadBuffer = beast::basic_flat_buffer<core::WipingAllocator<char>>;
+
+Method to_method(bhttp::verb verb) {
+  // An if-chain, not a switch: Beast's verb enum has dozens of WebDAV verbs that all mean "not served".
+  if (verb == bhttp::verb::get) return Method::kGet;
+  if (verb == bhttp::verb::post) return Method::kPost;
+  if (verb == bhttp::verb::put) return Method::kPut;
+  if (verb == bhttp::verb::delete_) return Method::kDelete;
+  return Method::kOther;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Request to_request(bhttp::request<SecureBody>&& message, Peer peer, std::string request_id) {
+  Request request;
+  request.method = to_method(message.method());
+  request.method_name = std::string(message.method_string());
+  request.target = std::string(message.target());
+  const std::size_t question = request.target.find('?');
+  request.path = request.target.substr(0, question);
+  if (question != std::string::npos) request.raw_query = request.target.substr(question + 1);
+  for (const auto& field : message) request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  request.body = std::move(message.body());
+  request.request_id = std::move(request_id);
+  request.peer = std::move(peer);
+  return request;
+}
+
+bhttp::response<SecureBody> to_message(Response&& response, unsigned version, bool keep_alive,
+                                        const std::string& request_id) {
+  bhttp::response<SecureBody> message{static_cast<bhttp::status>(response.status), version};
+  message.set(bhttp::field::server, "csmsd");
+  message.set("X-Request-Id", request_id);
+  for (const auto& [name, value] : response.headers) message.set(name, value);
+  if (!response.body.empty()) message.set(bhttp::field::content_type, response.content_type);
+  message.body() = std::move(response.body);
+  message.keep_alive(keep_alive);
+  message.prepare_payload();
+  // RFC 9110 8.6: no Content-Length on 204.
+  if (response.status == 204) message.erase(bhttp::field::content_length);
+  return message;
+}
+
+// Errors that mean the peer sent something that is not HTTP, as opposed to going away or timing out.
+bool is_protocol_error(const boost::system::error_code& ec) {
+  if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
+  return ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
+         ec != bhttp::error::header_limit && ec != bhttp::error::body_limit;
+}
+
+}  // namespace
+
+template <class Protocol>
+net::awaitable<void> Server::run_session(typename Protocol::socket socket, Peer peer) {
+  beast::basic_stream<Protocol> stream(std::move(socket));
+  const auto registration = sessions_.add([&stream]() {
+    boost::system::error_code ignored;
+    stream.socket().shutdown(net::socket_base::shutdown_both, ignored);
+    stream.socket().close(ignored);
+  });
+  SessionEntry& entry = **registration;
+  ReadBuffer buffer;
+
+  while (!draining_) {
+    bhttp::request_parser<SecureBody> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
+    parser.body_limit(limits_.body_bytes);
+    entry.busy = false;
+    stream.expires_after(limits_.idle_timeout);
+    auto [read_error, read_bytes] = co_await bhttp::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+    entry.busy = true;
+    (void)read_bytes;
+    const std::string request_id = next_request_id();
+
+    if (read_error) {
+      std::optional<TransportError> failure;
+      if (read_error == bhttp::error::header_limit) failure = TransportError::kHeaderTooLarge;
+      if (read_error == bhttp::error::body_limit) failure = TransportError::kBodyTooLarge;
+      if (is_protocol_error(read_error)) failure = TransportError::kMalformedRequest;
+      if (!failure) break;  // closed, reset or timed out: nobody to answer
+      log::debug("rejected request", {{"request_id", request_id}, {"reason", read_error.message()}});
+      auto message = to_message(handler_.transport_error(*failure, request_id), 11, false, request_id);
+      stream.expires_after(limits_.idle_timeout);
+      co_await bhttp::async_write(stream, message, net::as_tuple(net::use_awaitable));
+      // Read (and drop) what the client is still sending for a moment, so closing with unread data does not reset
+      // the connection before the client has read the answer.
+      boost::system::error_code ignored;
+      stream.socket().shutdown(net::socket_base::shutdown_send, ignored);
+      stream.expires_after(std::chrono::seconds(1));
+      std::array<char, 4096> discard{};
+      for (std::size_t total = 0; total < (1u << 20);) {
+        auto [drain_error, drained] = co_await stream.async_read_some(net::buffer(discard), net::as_tuple(net::use_awaitable));
+        if (drain_error) break;
+        total += drained;
+      }
+      break;
+    }
+
+    const unsigned version = parser.get().version();
+    const bool client_keep_alive = parser.get().keep_alive();
+    Request request = to_request(parser.release(), peer, request_id);
+    Response response;
+    try {
+      response = handler_.handle(request);
+    } catch (const std::exception& error) {
+      log::error("request handler threw", {{"request_id", request_id}, {"error", error.what()}});
+      response = handler_.internal_error(request_id);
+    } catch (...) {
+      log::error("request handler threw", {{"request_id", request_id}});
+      response = handler_.internal_error(request_id);
+    }
+    const bool keep_alive = client_keep_alive && !draining_;
+    auto message = to_message(std::move(response), version, keep_alive, request_id);
+    stream.expires_after(limits_.idle_timeout);
+    auto [write_error, written] = co_await bhttp::async_write(stream, message, net::as_tuple(net::use_awaitable));
+    (void)written;
+    if (write_error || !keep_alive) break;
+  }
+
+  boost::system::error_code ignored;
+  stream.socket().shutdown(net::socket_base::shutdown_send, ignored);
+  stream.socket().close(ignored);
+  sessions_.remove(registration);
+  check_drained();
+}
+
+template net::awaitable<void> Server::run_session<net::ip::tcp>(net::ip::tcp::socket, Peer);
+template net::awaitable<void> Server::run_session<net::local::stream_protocol>(net::local::stream_protocol::socket, Peer);
+
+}  // namespace csms::http

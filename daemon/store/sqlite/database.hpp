@@ -1,0 +1,20 @@
+// database.hpp: opens the vault's SQLite file with the PRAGMAs every connection needs.
+#pragma once
+
+#include "core/error.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <filesystem>
+#include <memory>
+
+namespace csms::store::sqlite {
+
+/// Marks the file as a csmsd vault (PRAGMA application_id), so another program's database is refused.
+inline constexpr int kApplicationId = 0x43534d53;  // "CSMS"
+
+/// Opens (creating if needed) the database with journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
+/// secure_delete=ON and a busy timeout. Refuses a file whose application_id belongs to another program.
+core::Result<std::unique_ptr<SQLite::Database>> open_database(const std::filesystem::path& file);
+
+}  // namespace csms::store::sqlite

@@ -1,0 +1,64 @@
+// sqlite_transaction.hpp: store::Transaction over one SQLite connection; its methods live in the *_rows.cpp files.
+#pragma once
+
+#include "store/sqlite/statement_cache.hpp"
+#include "store/store.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+namespace csms::store::sqlite {
+
+class SqliteTransaction final : public Transaction {
+ public:
+  /// Issues BEGIN (read) or BEGIN IMMEDIATE (write); the constructor throws on failure, which SqliteStore::begin
+  /// converts.
+  SqliteTransaction(SQLite::Database& db, StatementCache& statements, TransactionMode mode);
+  ~SqliteTransaction() override;
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
+  core::Result<std::optional<core::Secret>> find_secret(std::string_view project_id, std::string_view name) override;
+  core::Result<std::vector<core::Secret>> list_secrets(std::string_view project_id,
+                                                       std::optional<std::string_view> after_name,
+                                                       std::optional<std::string_view> event_name,
+                                                       std::size_t limit) override;
+  core::Result<std::int64_t> insert_secret(const core::Secret& secret) override;
+  core::Status update_secret(const core::Secret& secret) override;
+  core::Status delete_secret(std::int64_t secret_row) override;
+
+  core::Result<std::vector<core::VersionMetadata>> list_versions(std::int64_t secret_row,
+                                                                 std::optional<core::VersionNumber> after,
+                                                                 std::size_t limit) override;
+  core::Result<std::optional<core::StoredVersion>> find_version(std::int64_t secret_row,
+                                                                core::VersionNumber number) override;
+  core::Result<std::optional<core::VersionNumber>> latest_version(std::int64_t secret_row) override;
+  core::Status insert_version(std::int64_t secret_row, const core::StoredVersion& version) override;
+  core::Status update_version_expiry(std::int64_t secret_row, core::VersionNumber number,
+                                     std::optional<core::EpochMillis> expire_time) override;
+  core::Status set_version_deprecated_since(std::int64_t secret_row, core::VersionNumber number,
+                                            std::optional<core::EpochMillis> since) override;
+  core::Status delete_version(std::int64_t secret_row, core::VersionNumber number) override;
+
+  core::Result<std::vector<core::Stage>> list_stages(std::int64_t secret_row) override;
+  core::Result<std::optional<core::Stage>> find_stage(std::int64_t secret_row, std::string_view name) override;
+  core::Status put_stage(std::int64_t secret_row, const core::Stage& stage) override;
+  core::Status delete_stage(std::int64_t secret_row, std::string_view name) override;
+
+  core::Result<PruneCounts> prune(core::EpochMillis cutoff, core::EpochMillis now) override;
+
+  core::Result<std::vector<core::SealedValue>> list_key_checks() override;
+  core::Status insert_key_check(const core::SealedValue& check, core::EpochMillis now) override;
+
+  core::Status commit() override;
+
+ private:
+  core::Result<std::vector<std::string>> load_event_subscriptions(std::int64_t secret_row);
+  core::Status store_event_subscriptions(const core::Secret& secret);
+  core::Result<std::vector<std::string>> stages_of_version(std::int64_t secret_row, core::VersionNumber number);
+
+  SQLite::Database& db_;
+  StatementCache& statements_;
+  bool open_ = false;
+};
+
+}  // namespace csms::store::sqlite

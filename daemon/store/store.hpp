@@ -1,0 +1,93 @@
+// store.hpp: the narrow storage interface the domain layer uses; SQLite implements it today, PostgreSQL later.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/model.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace csms::store {
+
+/// Counts of one pruning pass.
+struct PruneCounts {
+  std::int64_t versions_deleted = 0;
+  std::int64_t secrets_deleted = 0;
+};
+
+/// One unit of work. Everything read or written through it is isolated from other transactions and becomes durable
+/// only on commit(); destroying it without commit() rolls back. A transaction is used by one thread at a time.
+///
+/// The store trusts its caller for the CSMS rules (stages, limits, states): it only persists. It never sees a
+/// plaintext value; versions carry sealed blobs.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // --- secrets ---
+  virtual core::Result<std::optional<core::Secret>> find_secret(std::string_view project_id, std::string_view name) = 0;
+  /// Secrets of a project in ascending byte order of name, starting after `after_name` when given, only those
+  /// subscribed to `event_name` when given.
+  virtual core::Result<std::vector<core::Secret>> list_secrets(std::string_view project_id,
+                                                               std::optional<std::string_view> after_name,
+                                                               std::optional<std::string_view> event_name,
+                                                               std::size_t limit) = 0;
+  /// Inserts and returns the new row id. kAlreadyExists when the (project, name) is taken.
+  virtual core::Result<std::int64_t> insert_secret(const core::Secret& secret) = 0;
+  /// Rewrites every mutable column of the secret identified by row_id.
+  virtual core::Status update_secret(const core::Secret& secret) = 0;
+  /// Deletes the secret with its versions and stages.
+  virtual core::Status delete_secret(std::int64_t secret_row) = 0;
+
+  // --- versions ---
+  /// Versions in ascending number order, starting after `after` when given, with their stages filled in.
+  virtual core::Result<std::vector<core::VersionMetadata>> list_versions(std::int64_t secret_row,
+                                                                         std::optional<core::VersionNumber> after,
+                                                                         std::size_t limit) = 0;
+  virtual core::Result<std::optional<core::StoredVersion>> find_version(std::int64_t secret_row,
+                                                                        core::VersionNumber number) = 0;
+  virtual core::Result<std::optional<core::VersionNumber>> latest_version(std::int64_t secret_row) = 0;
+  virtual core::Status insert_version(std::int64_t secret_row, const core::StoredVersion& version) = 0;
+  virtual core::Status update_version_expiry(std::int64_t secret_row, core::VersionNumber number,
+                                             std::optional<core::EpochMillis> expire_time) = 0;
+  virtual core::Status set_version_deprecated_since(std::int64_t secret_row, core::VersionNumber number,
+                                                    std::optional<core::EpochMillis> since) = 0;
+  /// Deletes a version that carries no stage (a stage still on it makes this fail).
+  virtual core::Status delete_version(std::int64_t secret_row, core::VersionNumber number) = 0;
+
+  // --- stages ---
+  virtual core::Result<std::vector<core::Stage>> list_stages(std::int64_t secret_row) = 0;
+  virtual core::Result<std::optional<core::Stage>> find_stage(std::int64_t secret_row, std::string_view name) = 0;
+  /// Attaches the stage to stage.version, replacing its previous placement: the (secret, stage) key makes a stage
+  /// move a single-row change.
+  virtual core::Status put_stage(std::int64_t secret_row, const core::Stage& stage) = 0;
+  virtual core::Status delete_stage(std::int64_t secret_row, std::string_view name) = 0;
+
+  // --- background work ---
+  /// Deletes versions deprecated at or before `cutoff`, and secrets whose scheduled deletion time is at or before
+  /// `now`.
+  virtual core::Result<PruneCounts> prune(core::EpochMillis cutoff, core::EpochMillis now) = 0;
+
+  // --- master key checks ---
+  virtual core::Result<std::vector<core::SealedValue>> list_key_checks() = 0;
+  virtual core::Status insert_key_check(const core::SealedValue& check, core::EpochMillis now) = 0;
+
+  virtual core::Status commit() = 0;
+};
+
+enum class TransactionMode {
+  kRead,   ///< a consistent snapshot; writes through it are a programming error
+  kWrite,  ///< takes the write lock at once (SQLite BEGIN IMMEDIATE), so it never fails half-way on lock upgrade
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual core::Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) = 0;
+};
+
+}  // namespace csms::store

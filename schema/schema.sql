@@ -1,0 +1,80 @@
+-- schema.sql: the schema that migrations/0001..0001 produce (user_version 1). Reviewed by hand, compared with the
+-- migrated database by tests/unit/store/schema_test.cpp; edit a migration, then this file, never only one.
+--
+-- How the tables map to CSMS:
+--   secrets                     one row per secret (name unique per project); state, metadata, scheduled deletion
+--   secret_event_subscriptions  the event names a secret subscribes to (event_subscriptions)
+--   versions                    version metadata plus the sealed value; never plaintext
+--   stages                      the (secret, stage) -> version map; its primary key is the unique (secret, stage)
+--   master_key_checks           one sealed known plaintext per master key id, verified at start
+--
+-- Invariants the domain layer keeps (and tests check): every stage is on exactly one existing version; every
+-- secret that has versions has SYSCURRENT; at most 12 stages and 20 versions per secret; versions.number is never
+-- reused (secrets.last_version_number only grows); deprecated_since is set exactly on versions without a stage.
+-- Connection settings (daemon/store/sqlite/database.cpp): journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
+-- secure_delete=ON, busy_timeout, application_id.
+
+CREATE TABLE secrets (
+  secret_pk             INTEGER PRIMARY KEY,
+  id                    TEXT    NOT NULL UNIQUE,
+  project_id            TEXT    NOT NULL,
+  name                  TEXT    NOT NULL,
+  state                 TEXT    NOT NULL CHECK (state IN ('ENABLED', 'DISABLED', 'PENDING_DELETE', 'FROZEN')),
+  kms_key_id            TEXT    NOT NULL,
+  description           TEXT    NOT NULL,
+  secret_type           TEXT    NOT NULL,
+  auto_rotation         INTEGER NOT NULL CHECK (auto_rotation IN (0, 1)),
+  rotation_period       TEXT,
+  rotation_config       TEXT,
+  rotation_func_urn     TEXT,
+  enterprise_project_id TEXT    NOT NULL,
+  create_time           INTEGER NOT NULL,
+  update_time           INTEGER NOT NULL,
+  scheduled_delete_time INTEGER,
+  rotation_time         INTEGER,
+  next_rotation_time    INTEGER,
+  last_version_number   INTEGER NOT NULL DEFAULT 0 CHECK (last_version_number >= 0),
+  UNIQUE (project_id, name)
+) STRICT;
+
+CREATE INDEX secrets_by_scheduled_delete_time ON secrets (scheduled_delete_time)
+  WHERE scheduled_delete_time IS NOT NULL;
+
+CREATE TABLE secret_event_subscriptions (
+  secret_pk  INTEGER NOT NULL REFERENCES secrets (secret_pk) ON DELETE CASCADE,
+  position   INTEGER NOT NULL,
+  event_name TEXT    NOT NULL,
+  PRIMARY KEY (secret_pk, position)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE versions (
+  secret_pk        INTEGER NOT NULL REFERENCES secrets (secret_pk) ON DELETE CASCADE,
+  number           INTEGER NOT NULL CHECK (number > 0),
+  create_time      INTEGER NOT NULL,
+  expire_time      INTEGER,
+  kms_key_id       TEXT    NOT NULL,
+  deprecated_since INTEGER,
+  key_id           INTEGER NOT NULL,
+  sealed_value     BLOB    NOT NULL,
+  PRIMARY KEY (secret_pk, number)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX versions_by_deprecated_since ON versions (deprecated_since) WHERE deprecated_since IS NOT NULL;
+
+CREATE TABLE stages (
+  secret_pk      INTEGER NOT NULL REFERENCES secrets (secret_pk) ON DELETE CASCADE,
+  name           TEXT    NOT NULL,
+  version_number INTEGER NOT NULL,
+  update_time    INTEGER NOT NULL,
+  PRIMARY KEY (secret_pk, name),
+  FOREIGN KEY (secret_pk, version_number) REFERENCES versions (secret_pk, number)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX stages_by_version ON stages (secret_pk, version_number);
+
+CREATE TABLE master_key_checks (
+  key_id       INTEGER PRIMARY KEY,
+  check_blob   BLOB    NOT NULL,
+  created_time INTEGER NOT NULL
+) STRICT;
+
