@@ -1,0 +1,15 @@
+# CheckHeaders.cmake: a check-headers target that compiles every daemon header on its own, so each one is
+# self-contained (includes what it uses).
+function(csmsd_check_headers target)
+  file(GLOB_RECURSE headers CONFIGURE_DEPENDS RELATIVE ${PROJECT_SOURCE_DIR}/daemon ${PROJECT_SOURCE_DIR}/daemon/*.hpp)
+  set(sources)
+  foreach(header IN LISTS headers)
+    string(MAKE_C_IDENTIFIER ${header} stem)
+    set(source ${CMAKE_CURRENT_BINARY_DIR}/check_headers/${stem}.cpp)
+    file(CONFIGURE OUTPUT ${source} CONTENT "#include \"${header}\"\n")
+    list(APPEND sources ${source})
+  endforeach()
+  add_library(${target} OBJECT EXCLUDE_FROM_ALL ${sources})
+  target_link_libraries(${target} PRIVATE csms_app csms_api csms_http SQLiteCpp)
+  csmsd_warnings(${target})
+endfunction()

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# install-deps.sh: installs the Debian 12 packages csmsd needs that are missing (build, or build+test).
+# Usage: scripts/install-deps.sh [build|test|python-sdk]
+set -euo pipefail
+
+profile=${1:-build}
+build_packages=(cmake g++ make pkg-config libsqlite3-dev libsqlitecpp-dev libboost1.81-dev libboost-json1.81-dev
+                libssl-dev)
+test_packages=(catch2 curl sqlite3 procps)
+
+packages=("${build_packages[@]}")
+if [[ $profile == test ]]; then
+  packages+=("${test_packages[@]}")
+  # The interop suite drives the daemon through the official npm SDK core; any Node.js >= 18 with npm will do.
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+elif [[ $profile == python-sdk ]]; then
+  packages=(python3 python3-requests python3-requests-toolbelt python3-simplejson python3-pyasn1 python3-defusedxml
+            python3-bson python3-yaml python3-six)
+elif [[ $profile != build ]]; then
+  echo "usage: $0 [build|test|python-sdk]" >&2
+  exit 2
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null 2>&1 || { echo "install-deps: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
