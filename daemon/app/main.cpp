@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
 
   auto vault = app::open_vault(options.data_dir);
   if (!vault) return fail("cannot open the vault", vault.error());
+  for (const std::string& warning : vault->warnings) log::warning(warning);
   if (vault->created_key) log::info("created a new master key", {{"file", (options.data_dir / app::kMasterKeyFile).string()}});
   const crypto::Sealer sealer(*vault->keyring);
   if (auto checked = domain::verify_master_key(*vault->store, sealer, core::system_now()); !checked) {

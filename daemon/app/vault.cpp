@@ -30,6 +30,11 @@ core::Status ensure_private_directory(const std::filesystem::path& directory) {
 core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir) {
   CSMS_TRY(ensure_private_directory(data_dir));
   OpenVault vault;
+  struct stat info {};
+  if (::stat(data_dir.c_str(), &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    vault.warnings.push_back("the data directory " + data_dir.string() +
+                             " is accessible by group or others; chmod 700 is recommended");
+  }
   CSMS_TRY_ASSIGN(vault.store, store::sqlite::SqliteStore::open(data_dir / kDatabaseFile));
   const auto key_file = data_dir / kMasterKeyFile;
   auto loaded = crypto::Keyring::load(key_file);

@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace csms::app {
 
@@ -14,6 +16,8 @@ struct OpenVault {
   std::unique_ptr<store::sqlite::SqliteStore> store;
   std::unique_ptr<crypto::Keyring> keyring;
   bool created_key = false;
+  /// Conditions worth a warning that do not stop the daemon (e.g. a data directory others can enter).
+  std::vector<std::string> warnings;
 };
 
 inline constexpr const char* kDatabaseFile = "csmsd.db";
