@@ -6,7 +6,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace csms::app {
 
@@ -27,9 +30,33 @@ core::Status ensure_private_directory(const std::filesystem::path& directory) {
   return core::ok();
 }
 
+DataDirLock::~DataDirLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+namespace {
+
+// Two daemons on one vault would each believe they own the key and the pruning; the second one is refused.
+core::Result<DataDirLock> lock_data_dir(const std::filesystem::path& data_dir) {
+  const auto lock_file = data_dir / "csmsd.lock";
+  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    return core::make_error(core::Errc::kInternal, "cannot open " + lock_file.string() + ": " + std::strerror(errno));
+  }
+  DataDirLock lock(fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    return core::make_error(core::Errc::kUnavailable,
+                            "another csmsd is already using the data directory " + data_dir.string());
+  }
+  return lock;
+}
+
+}  // namespace
+
 core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir) {
   CSMS_TRY(ensure_private_directory(data_dir));
   OpenVault vault;
+  CSMS_TRY_ASSIGN(vault.lock, lock_data_dir(data_dir));
   struct stat info {};
   if (::stat(data_dir.c_str(), &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     vault.warnings.push_back("the data directory " + data_dir.string() +

@@ -7,6 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -97,9 +99,26 @@ net::awaitable<void> Server::run_session(typename Protocol::socket socket, Peer 
     parser.body_limit(limits_.body_bytes);
     entry.busy = false;
     stream.expires_after(limits_.idle_timeout);
-    auto [read_error, read_bytes] = co_await bhttp::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+    auto [read_error, read_bytes] =
+        co_await bhttp::async_read_header(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     entry.busy = true;
     (void)read_bytes;
+    if (!read_error && !parser.is_done()) {
+      // curl sends "Expect: 100-continue" for bodies over 1 KiB and waits a second unless told to go on.
+      if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+        bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
+        auto [continue_error, continue_bytes] =
+            co_await bhttp::async_write(stream, go_on, net::as_tuple(net::use_awaitable));
+        (void)continue_bytes;
+        read_error = continue_error;
+      }
+      if (!read_error) {
+        auto [body_error, body_bytes] =
+            co_await bhttp::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+        (void)body_bytes;
+        read_error = body_error;
+      }
+    }
     const std::string request_id = next_request_id();
 
     if (read_error) {
