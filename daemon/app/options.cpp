@@ -93,6 +93,12 @@ ParseResult parse_options(int argc, const char* const* argv) {
       value = argv[++i];
       return true;
     };
+    const bool is_switch = flag == "--help" || flag == "-h" || flag == "--version" || flag == "--allow-remote-tcp";
+    if (is_switch && has_inline_value) {
+      // "--allow-remote-tcp=false" must not silently mean "on".
+      result.errors.push_back(std::string(flag) + " takes no value");
+      continue;
+    }
     if (flag == "--help" || flag == "-h") {
       options.show_help = true;
     } else if (flag == "--version") {

@@ -68,7 +68,7 @@ class Transaction {
   virtual core::Status delete_stage(std::int64_t secret_row, std::string_view name) = 0;
 
   // --- background work ---
-  /// Deletes versions deprecated at or before `cutoff`, and secrets whose scheduled deletion time is at or before
+  /// Deletes versions deprecated before `cutoff`, and secrets whose scheduled deletion time is at or before
   /// `now`.
   virtual core::Result<PruneCounts> prune(core::EpochMillis cutoff, core::EpochMillis now) = 0;
 

@@ -6,9 +6,10 @@ namespace csms::store::sqlite {
 namespace {
 
 // deprecated_since is set only on versions without a stage, and the stage foreign key would refuse the delete
-// otherwise, so a staged version can never be pruned here.
+// otherwise, so a staged version can never be pruned here. Strictly before the cutoff: deprecated for longer
+// than the grace period (decision 4).
 constexpr const char* kPruneVersions =
-    "DELETE FROM versions WHERE deprecated_since IS NOT NULL AND deprecated_since <= ?1";
+    "DELETE FROM versions WHERE deprecated_since IS NOT NULL AND deprecated_since < ?1";
 constexpr const char* kPruneSecrets =
     "DELETE FROM secrets WHERE scheduled_delete_time IS NOT NULL AND scheduled_delete_time <= ?1 "
     "AND state = 'PENDING_DELETE'";
