@@ -1,0 +1,247 @@
+// options_test.cpp: csmsd flag parsing: defaults from the environment, --listen forms, durations, error collection.
+#include "app/options.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace {
+
+using csms::app::ListenSpec;
+using csms::app::TcpListen;
+using csms::app::UnixListen;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+/// Sets or unsets an environment variable for the life of the object, then restores it.
+class EnvVar {
+ public:
+  EnvVar(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  EnvVar(const EnvVar&) = delete;
+  EnvVar& operator=(const EnvVar&) = delete;
+  ~EnvVar() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+csms::app::ParseResult parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "csmsd");
+  return csms::app::parse_options(static_cast<int>(args.size()), args.data());
+}
+
+std::string joined(const std::vector<std::string>& errors) {
+  std::string out;
+  for (const auto& error : errors) out += error + "\n";
+  return out;
+}
+
+const UnixListen& unix_of(const ListenSpec& spec) {
+  REQUIRE(std::holds_alternative<UnixListen>(spec));
+  return std::get<UnixListen>(spec);
+}
+
+const TcpListen& tcp_of(const ListenSpec& spec) {
+  REQUIRE(std::holds_alternative<TcpListen>(spec));
+  return std::get<TcpListen>(spec);
+}
+
+TEST_CASE("defaults follow XDG_DATA_HOME and XDG_RUNTIME_DIR", "[unit][app][options]") {
+  EnvVar data("XDG_DATA_HOME", "/tmp/xdg-data");
+  EnvVar runtime("XDG_RUNTIME_DIR", "/run/user/4242");
+  EnvVar home("HOME", "/home/someone");
+  const auto result = parse({});
+  INFO(joined(result.errors));
+  CHECK(result.errors.empty());
+  const auto& options = result.options;
+  CHECK(options.data_dir == fs::path("/tmp/xdg-data/csmsd"));
+  REQUIRE(options.listens.size() == 1);
+  CHECK(unix_of(options.listens[0]).path == fs::path("/run/user/4242/csmsd/csmsd.sock"));
+  CHECK(options.prune_interval == 1min);
+  CHECK(options.prune_grace == 24h);
+  CHECK(options.idle_timeout == 30s);
+  CHECK(options.log_level == csms::log::Level::kInfo);
+  CHECK_FALSE(options.allow_remote_tcp);
+  CHECK_FALSE(options.show_help);
+  CHECK_FALSE(options.show_version);
+}
+
+TEST_CASE("without XDG variables the defaults use HOME and the data directory", "[unit][app][options]") {
+  const char* empty_or_unset = GENERATE(static_cast<const char*>(nullptr), "");
+  EnvVar data("XDG_DATA_HOME", empty_or_unset);
+  EnvVar runtime("XDG_RUNTIME_DIR", empty_or_unset);
+  EnvVar home("HOME", "/home/someone");
+  const auto result = parse({});
+  CHECK(result.errors.empty());
+  CHECK(result.options.data_dir == fs::path("/home/someone/.local/share/csmsd"));
+  REQUIRE(result.options.listens.size() == 1);
+  CHECK(unix_of(result.options.listens[0]).path == fs::path("/home/someone/.local/share/csmsd/csmsd.sock"));
+}
+
+TEST_CASE("the data-dir flag sets the directory and the default socket inside it", "[unit][app][options]") {
+  EnvVar runtime("XDG_RUNTIME_DIR", nullptr);
+  auto result = parse({"--data-dir", "/srv/vault"});
+  CHECK(result.errors.empty());
+  CHECK(result.options.data_dir == fs::path("/srv/vault"));
+  CHECK(unix_of(result.options.listens.at(0)).path == fs::path("/srv/vault/csmsd.sock"));
+
+  result = parse({"--data-dir=relative/dir"});
+  CHECK(result.errors.empty());
+  CHECK(result.options.data_dir == fs::current_path() / "relative/dir");
+
+  result = parse({"--data-dir="});
+  CHECK(result.errors.size() == 1);
+}
+
+TEST_CASE("the listen flag is repeatable and replaces the default socket", "[unit][app][options]") {
+  const auto result = parse({"--listen", "unix:/tmp/a.sock", "--listen=127.0.0.1:8080", "--listen", "[::1]:9000"});
+  INFO(joined(result.errors));
+  CHECK(result.errors.empty());
+  REQUIRE(result.options.listens.size() == 3);
+  CHECK(unix_of(result.options.listens[0]).path == fs::path("/tmp/a.sock"));
+  CHECK(tcp_of(result.options.listens[1]).address == "127.0.0.1");
+  CHECK(tcp_of(result.options.listens[1]).port == 8080);
+  CHECK(tcp_of(result.options.listens[2]).address == "::1");
+  CHECK(tcp_of(result.options.listens[2]).port == 9000);
+}
+
+TEST_CASE("parse_listen accepts unix:, HOST:PORT, [IPv6]:PORT, tcp: and localhost", "[unit][app][options]") {
+  struct Case {
+    const char* text;
+    bool is_unix;
+    std::string address;
+    unsigned port;
+  };
+  const Case c = GENERATE(values<Case>({
+      {"unix:/run/csmsd.sock", true, "/run/csmsd.sock", 0},
+      {"127.0.0.1:8080", false, "127.0.0.1", 8080},
+      {"0.0.0.0:0", false, "0.0.0.0", 0},
+      {"localhost:8443", false, "127.0.0.1", 8443},
+      {"[::1]:9000", false, "::1", 9000},
+      {"[::]:1", false, "::", 1},
+      {"tcp:10.0.0.1:65535", false, "10.0.0.1", 65535},
+      {"tcp:localhost:80", false, "127.0.0.1", 80},
+  }));
+  INFO(c.text);
+  ListenSpec spec;
+  std::string error;
+  REQUIRE(csms::app::parse_listen(c.text, spec, error));
+  if (c.is_unix) {
+    CHECK(unix_of(spec).path == fs::path(c.address));
+  } else {
+    CHECK(tcp_of(spec).address == c.address);
+    CHECK(tcp_of(spec).port == c.port);
+  }
+}
+
+TEST_CASE("parse_listen makes a relative unix path absolute", "[unit][app][options]") {
+  ListenSpec spec;
+  std::string error;
+  REQUIRE(csms::app::parse_listen("unix:sock/csmsd.sock", spec, error));
+  CHECK(unix_of(spec).path == fs::current_path() / "sock/csmsd.sock");
+}
+
+TEST_CASE("parse_listen refuses malformed values with a message", "[unit][app][options]") {
+  const std::string text = GENERATE(as<std::string>{}, "unix:", "localhost", "8080", ":8080", "host:", "host:-1",
+                                    "host:65536", "host:80x", "host:0x50", "tcp:", "tcp:8080",
+                                    "127.0.0.1:99999999999");
+  INFO(text);
+  ListenSpec spec;
+  std::string error;
+  CHECK_FALSE(csms::app::parse_listen(text, spec, error));
+  CHECK_FALSE(error.empty());
+}
+
+TEST_CASE("durations, log level and switches are parsed", "[unit][app][options]") {
+  const auto result = parse({"--prune-interval", "30s", "--prune-grace=7d", "--idle-timeout", "500ms", "--log-level",
+                             "debug", "--allow-remote-tcp", "--version", "-h"});
+  INFO(joined(result.errors));
+  CHECK(result.errors.empty());
+  CHECK(result.options.prune_interval == 30s);
+  CHECK(result.options.prune_grace == std::chrono::hours(7 * 24));
+  CHECK(result.options.idle_timeout == 500ms);
+  CHECK(result.options.log_level == csms::log::Level::kDebug);
+  CHECK(result.options.allow_remote_tcp);
+  CHECK(result.options.show_version);
+  CHECK(result.options.show_help);
+  CHECK(parse({"--help"}).options.show_help);
+}
+
+TEST_CASE("every bad flag is reported, all at once", "[unit][app][options]") {
+  const auto result = parse({"--prune-interval", "5x", "--bogus", "--prune-grace=0s", "--idle-timeout", "-1s",
+                             "--log-level", "loud", "--listen", "nope", "extra-positional", "--listen",
+                             "127.0.0.1:8080"});
+  const std::string all = joined(result.errors);
+  INFO(all);
+  CHECK(result.errors.size() == 7);
+  CHECK(all.find("--prune-interval") != std::string::npos);
+  CHECK(all.find("'5x'") != std::string::npos);
+  CHECK(all.find("--bogus") != std::string::npos);
+  CHECK(all.find("--prune-grace") != std::string::npos);
+  CHECK(all.find("--idle-timeout") != std::string::npos);
+  CHECK(all.find("--log-level") != std::string::npos);
+  CHECK(all.find("--listen") != std::string::npos);
+  CHECK(all.find("extra-positional") != std::string::npos);
+  // The good values after the bad ones are still taken; failed flags keep their defaults.
+  REQUIRE(result.options.listens.size() == 1);
+  CHECK(tcp_of(result.options.listens[0]).port == 8080);
+  CHECK(result.options.prune_interval == 1min);
+  CHECK(result.options.prune_grace == 24h);
+}
+
+TEST_CASE("switches take no value: --allow-remote-tcp=false does not allow remote TCP", "[unit][app][options]") {
+  // A switch given an inline value must not silently read it as "on": "--allow-remote-tcp=false" enabling
+  // non-loopback listeners is the opposite of what the user wrote.
+  const char* flag = GENERATE("--allow-remote-tcp=false", "--allow-remote-tcp=0", "--allow-remote-tcp=no");
+  INFO(flag);
+  const auto result = parse({flag});
+  CHECK_FALSE(result.options.allow_remote_tcp);
+  CHECK(result.errors.size() == 1);
+}
+
+TEST_CASE("a flag without its value at the end is an error", "[unit][app][options]") {
+  const char* flag = GENERATE("--data-dir", "--listen", "--prune-interval", "--prune-grace", "--idle-timeout",
+                              "--log-level");
+  const auto result = parse({flag});
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].find(flag) != std::string::npos);
+  CHECK(result.errors[0].find("missing value") != std::string::npos);
+}
+
+TEST_CASE("durations must be positive", "[unit][app][options]") {
+  const char* value = GENERATE("0s", "0ms", "", "1.5s", "10");
+  const auto result = parse({"--prune-interval", value});
+  INFO(value);
+  CHECK(result.errors.size() == 1);
+}
+
+TEST_CASE("usage mentions every flag", "[unit][app][options]") {
+  const std::string text = csms::app::usage();
+  for (const char* flag : {"--data-dir", "--listen", "--allow-remote-tcp", "--prune-interval", "--prune-grace",
+                           "--idle-timeout", "--log-level", "--version", "--help"}) {
+    INFO(flag);
+    CHECK(text.find(flag) != std::string::npos);
+  }
+}
+
+}  // namespace

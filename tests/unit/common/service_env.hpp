@@ -1,0 +1,77 @@
+// service_env.hpp: a SecretService over a real SqliteStore in a temp directory, with a fixed key and a test clock.
+#pragma once
+
+#include "common/unit_env.hpp"
+#include "core/secure_buffer.hpp"
+#include "crypto/keyring.hpp"
+#include "crypto/sealer.hpp"
+#include "domain/secret_service.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace csms::unit {
+
+inline constexpr std::string_view kProject = "0123456789abcdef0123456789abcdef";
+inline constexpr std::string_view kOtherProject = "fedcba9876543210fedcba9876543210";
+
+inline core::SecureBuffer test_key(std::uint8_t seed) {
+  core::SecureBuffer key(32);
+  for (std::size_t i = 0; i < key.size(); ++i) key.data()[i] = static_cast<std::uint8_t>(seed + i * 7);
+  return key;
+}
+
+inline crypto::PlainValue text_value(std::string_view text) {
+  return crypto::PlainValue{core::ValueKind::kString, core::SecureBuffer::from_string(text)};
+}
+
+inline crypto::PlainValue binary_value(std::string_view base64) {
+  return crypto::PlainValue{core::ValueKind::kBinary, core::SecureBuffer::from_string(base64)};
+}
+
+struct ServiceEnv {
+  TempDir dir;
+  std::unique_ptr<store::sqlite::SqliteStore> store = expect_ok(store::sqlite::SqliteStore::open(dir / "vault.db"));
+  crypto::Keyring keyring = crypto::Keyring::from_key(1, test_key(11));
+  crypto::Sealer sealer{keyring};
+  TestClock time;
+  domain::SecretService service{*store, sealer, time.clock()};
+
+  /// Creates a secret holding a string value in `project` (default kProject).
+  core::Secret create(const std::string& name, std::string_view value = "value-1",
+                      std::string_view project = kProject) {
+    domain::CreateSecretInput input;
+    input.project_id = std::string(project);
+    input.name = name;
+    input.value = text_value(value);
+    return expect_ok(service.create_secret(std::move(input)));
+  }
+
+  core::VersionMetadata add_version(const std::string& name, std::string_view value,
+                                    std::optional<std::vector<std::string>> stages = std::nullopt) {
+    domain::CreateVersionInput input;
+    input.value = text_value(value);
+    input.stages = std::move(stages);
+    return expect_ok(service.create_version(std::string(kProject), name, std::move(input)));
+  }
+
+  /// Every version of the secret as the store holds it (deprecated_since included).
+  std::vector<core::VersionMetadata> stored_versions(const std::string& name, std::string_view project = kProject) {
+    auto txn = expect_ok(store->begin(store::TransactionMode::kRead));
+    const auto secret = expect_ok(txn->find_secret(project, name));
+    REQUIRE(secret.has_value());
+    return expect_ok(txn->list_versions(secret->row_id, std::nullopt, 1000));
+  }
+
+  std::optional<core::VersionMetadata> stored_version(const std::string& name, core::VersionNumber number) {
+    for (auto& version : stored_versions(name)) {
+      if (version.number == number) return version;
+    }
+    return std::nullopt;
+  }
+};
+
+}  // namespace csms::unit
