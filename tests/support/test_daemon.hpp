@@ -1,0 +1,65 @@
+// test_daemon.hpp: a csmsd on a fresh temp directory with the standard test flags, plus clients to reach it.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "daemon_process.hpp"
+#include "endpoint.hpp"
+#include "http_client.hpp"
+#include "temp_dir.hpp"
+
+namespace csms_test {
+
+/// Flags of one test daemon. The defaults are the integration suite's standard set.
+struct TestDaemonOptions {
+  std::string prune_interval = "200ms";
+  std::string prune_grace = "1s";
+  std::string log_level = "debug";
+  bool listen_tcp = true;                ///< also `--listen 127.0.0.1:0`
+  std::vector<std::string> extra_args;   ///< appended after the standard flags
+  bool start = true;                     ///< start in the constructor
+};
+
+/// Layout: <tmp>/data (the --data-dir, created 0700), <tmp>/csmsd.sock, <tmp>/csmsd.stderr.log.
+/// Runs `csmsd --data-dir <tmp>/data --listen unix:<tmp>/csmsd.sock [--listen 127.0.0.1:0]
+/// --prune-interval I --prune-grace G --log-level L [extra...]`.
+class TestDaemon {
+ public:
+  explicit TestDaemon(std::filesystem::path binary, TestDaemonOptions options = {});
+  virtual ~TestDaemon();
+  TestDaemon(const TestDaemon&) = delete;
+  TestDaemon& operator=(const TestDaemon&) = delete;
+
+  const TempDir& temp_dir() const { return temp_dir_; }
+  std::filesystem::path data_dir() const { return temp_dir_ / "data"; }
+  std::filesystem::path socket_path() const { return temp_dir_ / "csmsd.sock"; }
+  DaemonProcess& process() { return process_; }
+
+  /// The Unix endpoint the daemon reported (throws if it reported none).
+  Endpoint unix_endpoint() const;
+  /// The TCP endpoint the daemon reported (throws if it reported none).
+  Endpoint tcp_endpoint() const;
+
+  HttpClient client(std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  HttpClient tcp_client(std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+
+  void start() { process_.start(); }
+  /// SIGTERM; returns the exit status.
+  int stop() { return process_.stop(); }
+  /// SIGKILL; returns the exit status.
+  int kill() { return process_.kill(); }
+  /// stop() then start() on the same data directory; returns the stop's exit status.
+  int restart();
+
+  /// The daemon's stderr (all runs).
+  std::string log() const { return process_.stderr_text(); }
+
+ private:
+  TempDir temp_dir_;
+  DaemonProcess process_;
+};
+
+}  // namespace csms_test
