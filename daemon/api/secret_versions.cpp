@@ -2,19 +2,17 @@
 #include "api/handlers.hpp"
 #include "api/json_codec.hpp"
 #include "api/json_io.hpp"
+#include "api/paging.hpp"
 #include "api/validation.hpp"
 #include "api/value_fields.hpp"
 
 #include <boost/json/array.hpp>
 
-#include <charconv>
 
 namespace csms::api::handlers {
 namespace {
 
 constexpr std::int64_t kMaxExpireTime = 9'999'999'999'999;
-constexpr std::size_t kDefaultPageSize = 50;
-constexpr std::size_t kMaxPageSize = 1000;
 
 core::Result<std::optional<core::EpochMillis>> read_expire_time(const boost::json::object& body, bool required) {
   std::optional<std::int64_t> value;
@@ -26,17 +24,6 @@ core::Result<std::optional<core::EpochMillis>> read_expire_time(const boost::jso
   if (!value) return std::optional<core::EpochMillis>();
   CSMS_TRY(validate::integer_between("expire_time", *value, 0, kMaxExpireTime));
   return std::optional<core::EpochMillis>(core::truncate_to_seconds(*value));
-}
-
-core::Result<std::size_t> read_limit(const Call& call) {
-  const auto text = call.query_value("limit");
-  if (!text || text->empty()) return kDefaultPageSize;
-  std::size_t limit = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > kMaxPageSize) {
-    return core::make_error(core::Errc::kInvalidParameter, "limit must be an integer from 1 to 1000");
-  }
-  return limit;
 }
 
 }  // namespace
@@ -59,7 +46,7 @@ core::Result<http::Response> create_secret_version(ApiContext& context, const Ca
 core::Result<http::Response> list_secret_versions(ApiContext& context, const Call& call) {
   const std::string& name = call.param("secret_name");
   CSMS_TRY(validate::name("secret_name", name));
-  CSMS_TRY_ASSIGN(const auto limit, read_limit(call));
+  CSMS_TRY_ASSIGN(const auto limit, read_page_limit(call));
   domain::VersionRef marker;
   bool marker_is_latest = false;
   if (const auto text = call.query_value("marker"); text && !text->empty()) {

@@ -2,12 +2,12 @@
 #include "api/handlers.hpp"
 #include "api/json_codec.hpp"
 #include "api/json_io.hpp"
+#include "api/paging.hpp"
 #include "api/validation.hpp"
 #include "api/value_fields.hpp"
 
 #include <boost/json/array.hpp>
 
-#include <charconv>
 
 namespace csms::api::handlers {
 namespace {
@@ -15,14 +15,21 @@ namespace {
 constexpr std::size_t kMaxDescription = 2048;
 constexpr std::size_t kMaxRotationConfig = 1024;
 constexpr std::size_t kMaxRotationFuncUrn = 1024;
-constexpr std::size_t kDefaultPageSize = 50;
-constexpr std::size_t kMaxPageSize = 1000;
 
 core::Error invalid(std::string detail) { return core::make_error(core::Errc::kInvalidParameter, std::move(detail)); }
 
-core::Status check_kms_key_id(std::string_view value) {
-  if (validate::is_uuid(value)) return core::ok();
-  return invalid("kms_key_id must be a lowercase UUID");
+core::Result<std::optional<std::string>> read_kms_key_id(const boost::json::object& body) {
+  CSMS_TRY_ASSIGN(const auto kms_key_id, optional_string(body, "kms_key_id"));
+  if (!kms_key_id) return std::optional<std::string>();
+  if (!validate::is_uuid(*kms_key_id)) return invalid("kms_key_id must be a lowercase UUID");
+  return std::optional<std::string>(*kms_key_id);
+}
+
+core::Result<std::optional<std::string>> read_description(const boost::json::object& body) {
+  CSMS_TRY_ASSIGN(const auto description, optional_string(body, "description"));
+  if (!description) return std::optional<std::string>();
+  CSMS_TRY(validate::max_length("description", *description, kMaxDescription));
+  return std::optional<std::string>(*description);
 }
 
 core::Result<std::optional<std::vector<std::string>>> read_event_subscriptions(const boost::json::object& body) {
@@ -73,17 +80,6 @@ core::Status check_rotation_config(std::string_view secret_type, const std::opti
   return core::ok();
 }
 
-core::Result<std::size_t> read_limit(const Call& call) {
-  const auto text = call.query_value("limit");
-  if (!text || text->empty()) return kDefaultPageSize;
-  std::size_t limit = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > kMaxPageSize) {
-    return invalid("limit must be an integer from 1 to 1000");
-  }
-  return limit;
-}
-
 }  // namespace
 
 core::Result<http::Response> create_secret(ApiContext& context, const Call& call) {
@@ -93,16 +89,9 @@ core::Result<http::Response> create_secret(ApiContext& context, const Call& call
   CSMS_TRY_ASSIGN(const auto name, required_string(body, "name"));
   CSMS_TRY(validate::name("name", name));
   input.name = std::string(name);
-  CSMS_TRY_ASSIGN(const auto kms_key_id, optional_string(body, "kms_key_id"));
-  if (kms_key_id) {
-    CSMS_TRY(check_kms_key_id(*kms_key_id));
-    input.kms_key_id = std::string(*kms_key_id);
-  }
-  CSMS_TRY_ASSIGN(const auto description, optional_string(body, "description"));
-  if (description) {
-    CSMS_TRY(validate::max_length("description", *description, kMaxDescription));
-    input.description = std::string(*description);
-  }
+  CSMS_TRY_ASSIGN(input.kms_key_id, read_kms_key_id(body));
+  CSMS_TRY_ASSIGN(auto description, read_description(body));
+  input.description = std::move(description).value_or("");
   CSMS_TRY_ASSIGN(const auto secret_type, optional_string(body, "secret_type"));
   if (secret_type) {
     if (*secret_type != "COMMON" && *secret_type != "RDS-FG" && *secret_type != "GaussDB-FG") {
@@ -134,7 +123,7 @@ core::Result<http::Response> create_secret(ApiContext& context, const Call& call
 }
 
 core::Result<http::Response> list_secrets(ApiContext& context, const Call& call) {
-  CSMS_TRY_ASSIGN(const auto limit, read_limit(call));
+  CSMS_TRY_ASSIGN(const auto limit, read_page_limit(call));
   std::optional<std::string> marker;
   if (const auto text = call.query_value("marker"); text && !text->empty()) {
     CSMS_TRY(validate::name("marker", *text));
@@ -168,16 +157,8 @@ core::Result<http::Response> update_secret(ApiContext& context, const Call& call
   CSMS_TRY(validate::name("secret_name", call.param("secret_name")));
   CSMS_TRY_ASSIGN(const auto body, parse_object(call.request.body, true));
   domain::UpdateSecretInput input;
-  CSMS_TRY_ASSIGN(const auto kms_key_id, optional_string(body, "kms_key_id"));
-  if (kms_key_id) {
-    CSMS_TRY(check_kms_key_id(*kms_key_id));
-    input.kms_key_id = std::string(*kms_key_id);
-  }
-  CSMS_TRY_ASSIGN(const auto description, optional_string(body, "description"));
-  if (description) {
-    CSMS_TRY(validate::max_length("description", *description, kMaxDescription));
-    input.description = std::string(*description);
-  }
+  CSMS_TRY_ASSIGN(input.kms_key_id, read_kms_key_id(body));
+  CSMS_TRY_ASSIGN(input.description, read_description(body));
   CSMS_TRY_ASSIGN(input.auto_rotation, optional_bool(body, "auto_rotation"));
   CSMS_TRY_ASSIGN(input.rotation_period, read_rotation_period(body));
   CSMS_TRY_ASSIGN(input.event_subscriptions, read_event_subscriptions(body));

@@ -13,10 +13,7 @@ core::Result<core::Stage> SecretService::put_stage(const std::string& project_id
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
   CSMS_TRY_ASSIGN(auto secret, require_secret(*txn, project_id, name));
   CSMS_TRY(require_usable(secret));
-  CSMS_TRY_ASSIGN(const auto target, txn->find_version(secret.row_id, version));
-  if (!target) {
-    return core::make_error(core::Errc::kNotFound, "the version " + core::version_id(version) + " of " + name + " does not exist");
-  }
+  CSMS_TRY(support::require_version(*txn, secret, version));
   CSMS_TRY_ASSIGN(const auto before, support::load_stage_map(*txn, secret.row_id));
   const std::string stages[] = {stage};
   CSMS_TRY_ASSIGN(const auto plan, plan_stage_placement(before, stages, version));

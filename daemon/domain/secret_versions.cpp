@@ -66,17 +66,14 @@ core::Result<VersionWithValue> SecretService::get_version(const std::string& pro
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));
   CSMS_TRY_ASSIGN(const auto secret, require_secret(*txn, project_id, name));
   CSMS_TRY(require_usable(secret));
-  CSMS_TRY_ASSIGN(const auto number, support::resolve_version(*txn, secret, ref));
-  CSMS_TRY_ASSIGN(auto stored, txn->find_version(secret.row_id, number));
-  if (!stored) {
-    return core::make_error(core::Errc::kNotFound, "the version " + core::version_id(number) + " of " + name + " does not exist");
-  }
-  auto opened = sealer_.open(stored->value, {secret.project_id, secret.id, number});
+  CSMS_TRY_ASSIGN(auto stored, support::require_version(*txn, secret, ref));
+  const core::VersionNumber number = stored.metadata.number;
+  auto opened = sealer_.open(stored.value, {secret.project_id, secret.id, number});
   if (!opened) {
     return core::make_error(core::Errc::kCryptoFailure, "the version " + core::version_id(number) + " of " + name +
                                                             " cannot be decrypted: " + opened.error().detail);
   }
-  return VersionWithValue{std::move(stored->metadata), std::move(*opened)};
+  return VersionWithValue{std::move(stored.metadata), std::move(*opened)};
 }
 
 core::Result<core::VersionMetadata> SecretService::update_version(const std::string& project_id,
@@ -85,15 +82,11 @@ core::Result<core::VersionMetadata> SecretService::update_version(const std::str
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
   CSMS_TRY_ASSIGN(const auto secret, require_secret(*txn, project_id, name));
   CSMS_TRY(require_usable(secret));
-  CSMS_TRY_ASSIGN(const auto number, support::resolve_version(*txn, secret, ref));
-  CSMS_TRY_ASSIGN(auto stored, txn->find_version(secret.row_id, number));
-  if (!stored) {
-    return core::make_error(core::Errc::kNotFound, "the version " + core::version_id(number) + " of " + name + " does not exist");
-  }
-  CSMS_TRY(txn->update_version_expiry(secret.row_id, number, expire_time));
+  CSMS_TRY_ASSIGN(auto stored, support::require_version(*txn, secret, ref));
+  CSMS_TRY(txn->update_version_expiry(secret.row_id, stored.metadata.number, expire_time));
   CSMS_TRY(txn->commit());
-  stored->metadata.expire_time = expire_time;
-  return std::move(stored->metadata);
+  stored.metadata.expire_time = expire_time;
+  return std::move(stored.metadata);
 }
 
 }  // namespace csms::domain

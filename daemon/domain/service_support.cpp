@@ -35,6 +35,17 @@ core::Result<core::VersionNumber> resolve_version(store::Transaction& txn, const
   return *ref;
 }
 
+core::Result<core::StoredVersion> require_version(store::Transaction& txn, const core::Secret& secret,
+                                                  std::optional<core::VersionNumber> ref) {
+  CSMS_TRY_ASSIGN(const auto number, resolve_version(txn, secret, ref));
+  CSMS_TRY_ASSIGN(auto stored, txn.find_version(secret.row_id, number));
+  if (!stored) {
+    return core::make_error(core::Errc::kNotFound,
+                            "the version " + core::version_id(number) + " of " + secret.name + " does not exist");
+  }
+  return std::move(*stored);
+}
+
 core::Status apply_stage_plan(store::Transaction& txn, std::int64_t secret_row, const StageMap& before,
                               const StagePlan& plan, core::EpochMillis now) {
   for (const auto& [name, version] : before) {

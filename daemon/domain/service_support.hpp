@@ -21,6 +21,10 @@ core::Status require_usable(const core::Secret& secret);
 core::Result<core::VersionNumber> resolve_version(store::Transaction& txn, const core::Secret& secret,
                                                   std::optional<core::VersionNumber> ref);
 
+/// The stored version `ref` refers to (latest when empty), or kNotFound naming it.
+core::Result<core::StoredVersion> require_version(store::Transaction& txn, const core::Secret& secret,
+                                                  std::optional<core::VersionNumber> ref);
+
 /// Writes a stage plan: one row per changed stage, removed stages deleted, deprecation marks updated.
 core::Status apply_stage_plan(store::Transaction& txn, std::int64_t secret_row, const StageMap& before,
                               const StagePlan& plan, core::EpochMillis now);
