@@ -7,7 +7,7 @@ build=${CSMSD_TEST_BUILD_DIR:-$root/build-test}
 
 "$root/scripts/install-deps.sh" test
 "$root/tests/interop/install-node-sdk.sh" "$build/interop-node"
-python_sdk=()
+python_sdk=(-DCSMSD_PY_SDK_DIR=)
 if [[ -n ${CSMS_PY_SDK_DIR:-} ]]; then
   "$root/scripts/install-deps.sh" python-sdk
   python_sdk=(-DCSMSD_PY_SDK_DIR="$CSMS_PY_SDK_DIR")
