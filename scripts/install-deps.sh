@@ -4,9 +4,10 @@
 set -euo pipefail
 
 profile=${1:-build}
+# curl is not a build dependency, but the README's first steps use it against the socket.
 build_packages=(cmake g++ make pkg-config libsqlite3-dev libsqlitecpp-dev libboost1.81-dev libboost-json1.81-dev
-                libssl-dev)
-test_packages=(catch2 curl sqlite3 procps)
+                libssl-dev curl)
+test_packages=(catch2 sqlite3 procps)
 
 packages=("${build_packages[@]}")
 if [[ $profile == test ]]; then
