@@ -63,10 +63,12 @@ boost::json::object version_with_value(const core::VersionMetadata& version, con
                                        const crypto::PlainValue& value) {
   boost::json::object out(wiping_storage());
   out["version_metadata"] = version_metadata(version, secret_name);
-  const boost::json::string text(value.bytes.view(), wiping_storage());
+  // The value is written straight into the object's slot: a short string lives inline in the slot, which is in
+  // wiping storage, while a local boost::json::string would leave a copy on the stack.
   const bool is_binary = value.kind == core::ValueKind::kBinary;
-  out["secret_string"] = is_binary ? boost::json::value(nullptr) : boost::json::value(text, wiping_storage());
-  out["secret_binary"] = is_binary ? boost::json::value(text, wiping_storage()) : boost::json::value(nullptr);
+  out["secret_string"] = nullptr;
+  out["secret_binary"] = nullptr;
+  out[is_binary ? "secret_binary" : "secret_string"].emplace_string().assign(value.bytes.view());
   return out;
 }
 

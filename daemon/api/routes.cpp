@@ -115,7 +115,7 @@ http::Response Api::transport_error(http::TransportError error, const std::strin
     case http::TransportError::kHeaderTooLarge:
       return error_response(core::make_error(core::Errc::kHeaderTooLarge, "the request headers exceed 16 KiB"));
     case http::TransportError::kBodyTooLarge:
-      return error_response(core::make_error(core::Errc::kPayloadTooLarge, "the request body exceeds 256 KiB"));
+      return error_response(core::make_error(core::Errc::kPayloadTooLarge, "the request body exceeds 512 KiB"));
   }
   return error_response(invalid_request("the request is invalid"));
 }

@@ -19,6 +19,7 @@
 #include <type_traits>
 
 #include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 namespace {
@@ -30,6 +31,21 @@ constexpr int kExitUsage = 2;
 void announce(const std::string& line) {
   std::fputs(("csmsd: " + line + "\n").c_str(), stdout);
   std::fflush(stdout);
+}
+
+// Raises the descriptor soft limit to the hard limit and keeps the connection cap below it, so the cap (not
+// EMFILE) is what turns excess clients away. Headroom covers the database, WAL, listeners and stdio.
+std::size_t connection_cap(std::size_t wanted) {
+  constexpr rlim_t kHeadroom = 64;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > wanted + kHeadroom) return wanted;
+  return limit.rlim_cur > kHeadroom * 2 ? static_cast<std::size_t>(limit.rlim_cur - kHeadroom) : 16;
 }
 
 int fail(std::string_view what, const csms::core::Error& error) {
@@ -75,6 +91,7 @@ int main(int argc, char** argv) {
   boost::asio::io_context io(1);
   http::Limits limits;
   limits.idle_timeout = options.idle_timeout;
+  limits.max_connections = connection_cap(limits.max_connections);
   http::Server server(io, api, limits);
   for (const app::ListenSpec& listen : options.listens) {
     core::Status bound = std::visit(

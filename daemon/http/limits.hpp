@@ -9,8 +9,9 @@ namespace csms::http {
 struct Limits {
   /// Request line plus headers; larger is answered 431.
   std::size_t header_bytes = 16 * 1024;
-  /// A 32768-character value fully escaped as \uXXXX is 196608 bytes; 256 KiB leaves room for the rest of the body.
-  std::size_t body_bytes = 256 * 1024;
+  /// A 32768-character value of characters outside the BMP, escaped as \uXXXX\uXXXX surrogate pairs (as Python's
+  /// json.dumps does by default), is 393216 bytes; 512 KiB leaves room for the rest of the body.
+  std::size_t body_bytes = 512 * 1024;
   /// Waiting for (and reading) one request, and writing one response; slow or silent clients are dropped after it.
   std::chrono::milliseconds idle_timeout{30'000};
   /// How long shutdown waits for in-flight responses before closing what is left.

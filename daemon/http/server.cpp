@@ -5,7 +5,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cstdio>
@@ -16,6 +15,25 @@
 namespace csms::http {
 
 namespace net = boost::asio;
+
+namespace {
+
+// Completion handler for spawned coroutines: whatever escapes is logged once and goes no further, so one broken
+// connection cannot take the I/O loop down.
+auto log_failure(const char* what) {
+  return [what](std::exception_ptr failure) {
+    if (!failure) return;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& error) {
+      log::error("coroutine ended by an exception", {{"where", what}, {"error", error.what()}});
+    } catch (...) {
+      log::error("coroutine ended by an exception", {{"where", what}});
+    }
+  };
+}
+
+}  // namespace
 
 struct Server::UnixListener {
   explicit UnixListener(net::io_context& io) : acceptor(io) {}
@@ -46,13 +64,21 @@ core::Status Server::listen_unix(const std::filesystem::path& path) {
   const mode_t previous_mask = ::umask(0177);
   if (!ec) listener->acceptor.bind(net::local::stream_protocol::endpoint(path.string()), ec);
   ::umask(previous_mask);
-  if (!ec) listener->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return core::make_error(core::Errc::kUnavailable, "cannot listen on unix:" + path.string() + ": " + ec.message());
+  // From here the file is ours: record it at once so every later failure path (and shutdown) removes it.
+  auto file_id = socket_file_id(path);
+  if (!file_id) {
+    (void)::unlink(path.c_str());
+    return file_id.error();
+  }
+  listener->file_id = *file_id;
+  UnixListener& bound = *listener;
+  unix_listeners_.push_back(std::move(listener));
+  bound.acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) return core::make_error(core::Errc::kUnavailable, "cannot listen on unix:" + path.string() + ": " + ec.message());
   if (::chmod(path.c_str(), 0600) != 0) {
     return core::make_error(core::Errc::kInternal, "cannot set mode 0600 on " + path.string());
   }
-  CSMS_TRY_ASSIGN(listener->file_id, socket_file_id(path));
-  unix_listeners_.push_back(std::move(listener));
   return core::ok();
 }
 
@@ -98,10 +124,16 @@ net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport tra
     auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
     if (draining_ || ec == net::error::operation_aborted) break;
     if (ec) {
-      // EMFILE and friends: report and keep accepting; the condition may clear when connections close.
-      log::warning("accept failed", {{"listener", label}, {"error", ec.message()}});
+      // EMFILE and friends leave the connection in the backlog, so an immediate retry fails again at once: report
+      // (once per streak) and wait a moment; the condition clears when connections close.
+      if (!accept_failing_) log::warning("accept failed; retrying every 100ms", {{"listener", label}, {"error", ec.message()}});
+      accept_failing_ = true;
+      net::steady_timer pause(io_, std::chrono::milliseconds(100));
+      co_await pause.async_wait(net::as_tuple(net::use_awaitable));
       continue;
     }
+    if (accept_failing_) log::info("accepting again", {{"listener", label}});
+    accept_failing_ = false;
     if (sessions_.size() >= limits_.max_connections) {
       if (!warned_connection_limit_) {
         log::warning("connection limit reached; closing new connections",
@@ -123,14 +155,7 @@ net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport tra
       const auto remote = socket.remote_endpoint(ignored);
       peer.address = remote.address().to_string() + ":" + std::to_string(remote.port());
     }
-    net::co_spawn(io_, run_session<Protocol>(std::move(socket), std::move(peer)), [](std::exception_ptr failure) {
-      if (!failure) return;
-      try {
-        std::rethrow_exception(failure);
-      } catch (const std::exception& error) {
-        log::error("session ended by an exception", {{"error", error.what()}});
-      }
-    });
+    net::co_spawn(io_, run_session<Protocol>(std::move(socket), std::move(peer)), log_failure("session"));
   }
 }
 
@@ -138,10 +163,11 @@ void Server::start() {
   for (auto& listener : unix_listeners_) {
     net::co_spawn(io_, accept_loop<net::local::stream_protocol>(listener->acceptor, Peer::Transport::kUnix,
                                                                  listener->path.string()),
-                  net::detached);
+                  log_failure("accept loop"));
   }
   for (auto& listener : tcp_listeners_) {
-    net::co_spawn(io_, accept_loop<net::ip::tcp>(listener->acceptor, Peer::Transport::kTcp, "tcp"), net::detached);
+    net::co_spawn(io_, accept_loop<net::ip::tcp>(listener->acceptor, Peer::Transport::kTcp, "tcp"),
+                  log_failure("accept loop"));
   }
 }
 

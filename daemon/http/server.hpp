@@ -77,6 +77,7 @@ class Server {
   boost::asio::steady_timer drain_deadline_;
   std::mt19937_64 request_ids_;
   bool warned_connection_limit_ = false;
+  bool accept_failing_ = false;
 };
 
 }  // namespace csms::http

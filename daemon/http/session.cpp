@@ -15,7 +15,10 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <cctype>
+
+#include <string.h>
 
 namespace csms::http {
 namespace {
@@ -90,6 +93,15 @@ net::awaitable<void> Server::run_session(typename Protocol::socket socket, Peer 
     stream.socket().shutdown(net::socket_base::shutdown_both, ignored);
     stream.socket().close(ignored);
   });
+  // Whatever ends this coroutine (return or exception), the registry must forget the stream before it dies.
+  struct Unregister {
+    Server& server;
+    SessionRegistry::Handle handle;
+    ~Unregister() {
+      server.sessions_.remove(handle);
+      server.check_drained();
+    }
+  } unregister{*this, registration};
   SessionEntry& entry = **registration;
   ReadBuffer buffer;
 
@@ -142,9 +154,13 @@ net::awaitable<void> Server::run_session(typename Protocol::socket socket, Peer 
         if (drain_error) break;
         total += drained;
       }
+      explicit_bzero(discard.data(), discard.size());
       break;
     }
 
+    // Parsed bytes stay in the read buffer's storage after consume(); when nothing is pipelined behind this request,
+    // release that storage now (the allocator wipes it) rather than keep a secret's raw bytes for the connection's life.
+    if (buffer.size() == 0) buffer.shrink_to_fit();
     const unsigned version = parser.get().version();
     const bool client_keep_alive = parser.get().keep_alive();
     Request request = to_request(parser.release(), peer, request_id);
@@ -169,8 +185,6 @@ net::awaitable<void> Server::run_session(typename Protocol::socket socket, Peer 
   boost::system::error_code ignored;
   stream.socket().shutdown(net::socket_base::shutdown_send, ignored);
   stream.socket().close(ignored);
-  sessions_.remove(registration);
-  check_drained();
 }
 
 template net::awaitable<void> Server::run_session<net::ip::tcp>(net::ip::tcp::socket, Peer);

@@ -12,16 +12,18 @@
 namespace csms::http {
 namespace {
 
-// True when something accepts connections on the socket path.
-bool someone_listens(const std::filesystem::path& path) {
+// A socket is stale only when connecting to it is refused: nobody listens. Any other outcome (a connection,
+// EACCES because it belongs to someone else, EAGAIN because its backlog is full) means it may be alive.
+bool is_stale_socket(const std::filesystem::path& path) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-  const bool connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  const bool refused =
+      ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0 && errno == ECONNREFUSED;
   ::close(fd);
-  return connected;
+  return refused;
 }
 
 }  // namespace
@@ -41,8 +43,16 @@ core::Status prepare_socket_path(const std::filesystem::path& path) {
     return core::make_error(core::Errc::kInvalidParameter,
                             path.string() + " exists and is not a socket; refusing to remove it");
   }
-  if (someone_listens(path)) {
-    return core::make_error(core::Errc::kUnavailable, "another process is already listening on " + path.string());
+  if (!is_stale_socket(path)) {
+    return core::make_error(core::Errc::kUnavailable,
+                            path.string() + " is a socket that may be in use (another process listens on it, or it "
+                                            "is not ours to test); refusing to remove it");
+  }
+  // Look again right before unlinking, so a file swapped in meanwhile is not removed.
+  struct stat again {};
+  if (::lstat(path.c_str(), &again) != 0 || !S_ISSOCK(again.st_mode) || again.st_ino != info.st_ino ||
+      again.st_dev != info.st_dev) {
+    return core::make_error(core::Errc::kUnavailable, path.string() + " changed while being checked; refusing to remove it");
   }
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
     return core::make_error(core::Errc::kInternal, "cannot remove stale socket " + path.string() + ": " + std::strerror(errno));

@@ -1,6 +1,9 @@
 // log.hpp: leveled key=value logging to stderr, with journald priority prefixes when JOURNAL_STREAM is set.
 #pragma once
 
+#include "core/secure_buffer.hpp"
+#include "core/wiping_allocator.hpp"
+
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -23,6 +26,9 @@ struct Field {
   Field(std::string_view key_, unsigned long value_) : key(key_), value(std::to_string(value_)) {}
   Field(std::string_view key_, int value_) : key(key_), value(std::to_string(value_)) {}
   Field(std::string_view key_, unsigned value_) : key(key_), value(std::to_string(value_)) {}
+  // Secret-carrying types convert to string_view; these overloads make such a field a compile error instead.
+  Field(std::string_view, const core::SecureString&) = delete;
+  Field(std::string_view, const core::SecureBuffer&) = delete;
   std::string key;
   std::string value;
 };

@@ -201,20 +201,20 @@ TEST_CASE("a header block over 16 KiB is 431 CSMS.0003", "[integration][transpor
   REQUIRE_STATUS(client.get(secret_url(name)), 200);
 }
 
-// Contract: "body > 256 KiB → 413 ... with a CSMS error body"; api-decisions: "(256 KiB: a 32768-character value
-// fully \uXXXX-escaped still fits)".
-TEST_CASE("a body over 256 KiB is 413 CSMS.0003 while a fully escaped maximal value fits", "[integration][transport][limits]") {
+// api-decisions: "body larger than the limit (512 KiB: a 32768-character value fully escaped as surrogate pairs
+// still fits) → 413 CSMS.0003".
+TEST_CASE("a body over 512 KiB is 413 CSMS.0003 while a fully escaped maximal value fits", "[integration][transport][limits]") {
   Daemon daemon;
   SECTION("oversized body") {
     auto client = daemon.client();
-    const std::string body = "{\"name\":\"too-big\",\"secret_string\":\"" + std::string(300 * 1024, 'x') + "\"}";
+    const std::string body = "{\"name\":\"too-big\",\"secret_string\":\"" + std::string(600 * 1024, 'x') + "\"}";
     CHECK_CSMS_ERROR(client.post(secrets_url(), body), 413, "CSMS.0003");
     auto other = daemon.client();
     CHECK_CSMS_ERROR(other.get(secret_url("too-big")), 404, "CSMS.0005");
   }
   SECTION("oversized body over TCP") {
     auto client = daemon.tcp_client();
-    const std::string body = "{\"name\":\"too-big\",\"secret_string\":\"" + std::string(300 * 1024, 'x') + "\"}";
+    const std::string body = "{\"name\":\"too-big\",\"secret_string\":\"" + std::string(600 * 1024, 'x') + "\"}";
     CHECK_CSMS_ERROR(client.post(secrets_url(), body), 413, "CSMS.0003");
   }
   SECTION("declared Content-Length over the limit is refused without waiting for the body") {
@@ -234,9 +234,22 @@ TEST_CASE("a body over 256 KiB is 413 CSMS.0003 while a fully escaped maximal va
     }
     const std::string body = "{\"name\":\"escaped-max\",\"secret_string\":\"" + escaped + "\"}";
     REQUIRE(body.size() > 196608);
-    REQUIRE(body.size() < 256 * 1024);
     REQUIRE_STATUS(client.post(secrets_url(), body), 200);
     CHECK(get_version(client, "escaped-max", "v1").at("secret_string") == json::value(value));
+  }
+  SECTION("32768 characters outside the BMP, escaped as surrogate pairs (Python's json.dumps default), fit") {
+    auto client = daemon.client();
+    std::string escaped;
+    std::string value;
+    for (int i = 0; i < 32768; ++i) {
+      escaped += "\\ud83d\\ude00";
+      value += "\xF0\x9F\x98\x80";
+    }
+    const std::string body = "{\"name\":\"surrogate-max\",\"secret_string\":\"" + escaped + "\"}";
+    REQUIRE(body.size() > 393216);
+    REQUIRE(body.size() < 512 * 1024);
+    REQUIRE_STATUS(client.post(secrets_url(), body), 200);
+    CHECK(get_version(client, "surrogate-max", "v1").at("secret_string") == json::value(value));
   }
 }
 

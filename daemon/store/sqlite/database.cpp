@@ -8,21 +8,31 @@
 namespace csms::store::sqlite {
 namespace {
 
-constexpr int kBusyTimeoutMillis = 5000;
+// Requests are served on one thread, so a lock held by another process must not stall them for long: after this
+// wait the operation fails with kUnavailable and the caller may retry.
+constexpr int kBusyTimeoutMillis = 250;
 
 }  // namespace
 
-core::Result<std::unique_ptr<SQLite::Database>> open_database(const std::filesystem::path& file) {
+core::Result<std::unique_ptr<SQLite::Database>> open_database(const std::filesystem::path& file,
+                                                             int newest_known_version) {
   return guarded("opening database " + file.string(), [&]() -> core::Result<std::unique_ptr<SQLite::Database>> {
     auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
                                                                     SQLite::OPEN_NOMUTEX,
                                                  kBusyTimeoutMillis);
+    // Decide whether the file is ours before any PRAGMA writes to it: only a csmsd vault or an empty file.
     const int application_id = db->execAndGet("PRAGMA application_id").getInt();
-    const int user_version = db->execAndGet("PRAGMA user_version").getInt();
-    const bool empty = db->execAndGet("SELECT count(*) FROM sqlite_schema").getInt() == 0;
-    if (application_id != kApplicationId && !(application_id == 0 && (empty || user_version > 0))) {
+    const bool empty = db->execAndGet("SELECT count(*) FROM sqlite_schema").getInt() == 0 &&
+                       db->execAndGet("PRAGMA user_version").getInt() == 0;
+    if (application_id != kApplicationId && !(application_id == 0 && empty)) {
       return core::make_error(core::Errc::kInternal, file.string() + " is not a csmsd database (application_id " +
                                                          std::to_string(application_id) + ")");
+    }
+    if (const int version = db->execAndGet("PRAGMA user_version").getInt(); version > newest_known_version) {
+      return core::make_error(core::Errc::kInternal,
+                              "the database schema version " + std::to_string(version) +
+                                  " is newer than this csmsd understands (" + std::to_string(newest_known_version) +
+                                  "); run a newer csmsd or restore a backup made by this version");
     }
     // WAL lets readers run beside the writer; the answer must be "wal" or durability assumptions are wrong.
     const std::string journal_mode = db->execAndGet("PRAGMA journal_mode=WAL").getString();

@@ -14,7 +14,9 @@ namespace csms::store::sqlite {
 inline constexpr int kApplicationId = 0x43534d53;  // "CSMS"
 
 /// Opens (creating if needed) the database with journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
-/// secure_delete=ON and a busy timeout. Refuses a file whose application_id belongs to another program.
-core::Result<std::unique_ptr<SQLite::Database>> open_database(const std::filesystem::path& file);
+/// secure_delete=ON and a busy timeout. Refuses, before writing anything to it, a file that is neither empty nor a
+/// csmsd vault, and a vault whose schema version is newer than `newest_known_version`.
+core::Result<std::unique_ptr<SQLite::Database>> open_database(const std::filesystem::path& file,
+                                                             int newest_known_version);
 
 }  // namespace csms::store::sqlite

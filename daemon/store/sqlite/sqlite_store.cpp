@@ -9,7 +9,8 @@
 namespace csms::store::sqlite {
 
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file) {
-  CSMS_TRY_ASSIGN(auto db, open_database(file));
+  const auto& migrations = embedded_migrations();
+  CSMS_TRY_ASSIGN(auto db, open_database(file, migrations.empty() ? 0 : migrations.back().number));
   CSMS_TRY(migrate(*db));
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
 }

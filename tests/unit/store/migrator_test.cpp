@@ -35,8 +35,12 @@ TEST_CASE("a database newer than the embedded migrations is refused", "[unit][st
   const auto opened = sqlite::SqliteStore::open(file);
   REQUIRE_FALSE(opened.has_value());
   INFO(opened.error().detail);
-  CHECK(opened.error().detail.find("newer") != std::string::npos);
-  // Nothing was changed.
+  // A csmsd vault from a newer csmsd is "newer"; a non-empty file without our application_id is not ours at all.
+  const std::string expected = application_id == sqlite::kApplicationId ? "newer" : "not a csmsd database";
+  CHECK(opened.error().detail.find(expected) != std::string::npos);
+  // Nothing was changed: the file is refused before any PRAGMA writes to it.
+  CHECK(SQLite::Database(file.string(), SQLite::OPEN_READONLY).execAndGet("PRAGMA application_id").getInt() ==
+        application_id);
   SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("PRAGMA user_version").getInt() == newest_migration() + 1);
   CHECK_FALSE(db.tableExists("secrets"));
