@@ -15,12 +15,19 @@ namespace {
 // Stateless, so one instance serves every thread; blocks are zeroed before they go back to the heap.
 class WipingMemoryResource final : public boost::json::memory_resource {
  private:
+  // Plain new/delete for the alignments operator new already guarantees (all Boost.JSON asks for); the aligned
+  // forms only beyond that, so allocation and release always use matching forms.
   void* do_allocate(std::size_t bytes, std::size_t alignment) override {
+    if (alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(bytes);
     return ::operator new(bytes, std::align_val_t(alignment));
   }
   void do_deallocate(void* block, std::size_t bytes, std::size_t alignment) override {
     explicit_bzero(block, bytes);
-    ::operator delete(block, std::align_val_t(alignment));
+    if (alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
+      ::operator delete(block);
+    } else {
+      ::operator delete(block, std::align_val_t(alignment));
+    }
   }
   bool do_is_equal(const memory_resource& other) const noexcept override { return this == &other; }
 };
