@@ -37,12 +37,6 @@ class SecureBuffer {
     return {reinterpret_cast<const char*>(bytes_.data()), bytes_.size()};
   }
   void append(std::span<const std::uint8_t> more) { bytes_.insert(bytes_.end(), more.begin(), more.end()); }
-  void append(std::string_view more) {
-    append(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(more.data()), more.size()));
-  }
-
-  /// Explicit copy, for the rare place that needs one (for example a value sealed and also returned).
-  SecureBuffer clone() const { return SecureBuffer(bytes_.data(), bytes_.size()); }
 
  private:
   std::vector<std::uint8_t, WipingAllocator<std::uint8_t>> bytes_;

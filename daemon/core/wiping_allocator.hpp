@@ -33,12 +33,4 @@ struct WipingAllocator {
 /// A string whose storage is wiped whenever it is released. Use it for request and response bodies.
 using SecureString = std::basic_string<char, std::char_traits<char>, WipingAllocator<char>>;
 
-/// Wipes the characters of a string that may have held a secret (capacity included).
-template <class String>
-void wipe_string(String& text) noexcept {
-  text.resize(text.capacity());
-  explicit_bzero(text.data(), text.size());
-  text.clear();
-}
-
 }  // namespace csms::core

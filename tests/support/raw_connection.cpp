@@ -16,6 +16,18 @@
 namespace csms_test {
 namespace {
 
+// One connect() for both address families; closes the descriptor on failure.
+int connect_socket(int family, const sockaddr* addr, socklen_t length, const Endpoint& endpoint) {
+  const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
+  if (::connect(fd, addr, length) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw std::system_error(err, std::generic_category(), "connect " + endpoint.describe());
+  }
+  return fd;
+}
+
 int connect_socket(const Endpoint& endpoint) {
   if (endpoint.kind == Endpoint::Kind::unix_socket) {
     sockaddr_un addr{};
@@ -23,14 +35,7 @@ int connect_socket(const Endpoint& endpoint) {
     const std::string path = endpoint.unix_path.string();
     if (path.size() >= sizeof(addr.sun_path)) throw std::runtime_error("unix socket path too long: " + path);
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
-      const int err = errno;
-      ::close(fd);
-      throw std::system_error(err, std::generic_category(), "connect " + endpoint.describe());
-    }
-    return fd;
+    return connect_socket(AF_UNIX, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr), endpoint);
   }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -38,14 +43,7 @@ int connect_socket(const Endpoint& endpoint) {
   if (::inet_pton(AF_INET, endpoint.host.c_str(), &addr.sin_addr) != 1) {
     throw std::runtime_error("not an IPv4 address: " + endpoint.host);
   }
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw std::system_error(err, std::generic_category(), "connect " + endpoint.describe());
-  }
-  return fd;
+  return connect_socket(AF_INET, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr), endpoint);
 }
 
 }  // namespace

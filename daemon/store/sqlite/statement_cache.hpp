@@ -45,8 +45,6 @@ class StatementCache {
     return Use(*slot);
   }
 
-  void clear() { statements_.clear(); }
-
  private:
   SQLite::Database& db_;
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
