@@ -37,6 +37,8 @@ std::string public_detail(const core::Error& error) {
     case core::Errc::kInvalidRequest:
     case core::Errc::kHeaderTooLarge:
     case core::Errc::kPayloadTooLarge:
+    case core::Errc::kUnauthenticated:
+    case core::Errc::kForbidden:
     case core::Errc::kNotFound:
     case core::Errc::kAlreadyExists:
     case core::Errc::kSecretPendingDeletion:

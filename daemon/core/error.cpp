@@ -10,6 +10,8 @@ std::string_view errc_name(Errc code) {
     case Errc::kInvalidRequest: return "invalid_request";
     case Errc::kHeaderTooLarge: return "header_too_large";
     case Errc::kPayloadTooLarge: return "payload_too_large";
+    case Errc::kUnauthenticated: return "unauthenticated";
+    case Errc::kForbidden: return "forbidden";
     case Errc::kNotFound: return "not_found";
     case Errc::kAlreadyExists: return "already_exists";
     case Errc::kSecretPendingDeletion: return "secret_pending_deletion";

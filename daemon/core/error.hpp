@@ -17,6 +17,8 @@ enum class Errc {
   kInvalidRequest,                ///< unknown path or method, malformed HTTP
   kHeaderTooLarge,                ///< the header block exceeds the limit
   kPayloadTooLarge,               ///< the body exceeds the limit
+  kUnauthenticated,               ///< no credentials, unknown credentials, or a signature that does not verify
+  kForbidden,                     ///< a known caller outside its projects or role
   kNotFound,                      ///< secret, version or stage does not exist
   kAlreadyExists,                 ///< the secret name is taken in this project
   kSecretPendingDeletion,         ///< the secret is scheduled for deletion and the operation needs it usable

@@ -22,6 +22,8 @@ TEST_CASE("every Errc maps to the status and code of docs/api-decisions.md", "[u
       {Errc::kInvalidRequest, 400, "CSMS.0003"},
       {Errc::kHeaderTooLarge, 431, "CSMS.0003"},
       {Errc::kPayloadTooLarge, 413, "CSMS.0003"},
+      {Errc::kUnauthenticated, 401, "CSMS.0301"},
+      {Errc::kForbidden, 403, "CSMS.0302"},
       {Errc::kNotFound, 404, "CSMS.0005"},
       {Errc::kAlreadyExists, 409, "CSMS.0101"},
       {Errc::kSecretPendingDeletion, 400, "CSMS.0103"},
