@@ -1,4 +1,4 @@
--- schema.sql: the schema that migrations/0001..0001 produce (user_version 1). Reviewed by hand, compared with the
+-- schema.sql: the schema that migrations/0001..0002 produce (user_version 2). Reviewed by hand, compared with the
 -- migrated database by tests/unit/store/schema_test.cpp; edit a migration, then this file, never only one.
 --
 -- How the tables map to CSMS:
@@ -6,7 +6,11 @@
 --   secret_event_subscriptions  the event names a secret subscribes to (event_subscriptions)
 --   versions                    version metadata plus the sealed value; never plaintext
 --   stages                      the (secret, stage) -> version map; its primary key is the unique (secret, stage)
---   master_key_checks           one sealed known plaintext per master key id, verified at start
+--   master_key_checks           one sealed known plaintext per data key id, verified at start
+--   credentials                 access keys (secret key sealed) and tokens (SHA-256 only), with a role
+--   credential_projects         the projects a credential may act on ('*' = every project)
+--   data_keys                   data keys wrapped under the operator's key-encryption key; one is current
+--   passphrase_kdf              scrypt salt and cost, only when the key-encryption key comes from a passphrase
 --
 -- Invariants the domain layer keeps (and tests check): every stage is on exactly one existing version; every
 -- secret that has versions has SYSCURRENT; at most 12 stages and 20 versions per secret; versions.number is never
@@ -78,3 +82,44 @@ CREATE TABLE master_key_checks (
   created_time INTEGER NOT NULL
 ) STRICT;
 
+CREATE TABLE credentials (
+  id            TEXT    PRIMARY KEY,
+  kind          TEXT    NOT NULL CHECK (kind IN ('access_key', 'token')),
+  access_key    TEXT    UNIQUE,
+  key_id        INTEGER,
+  sealed_secret BLOB,
+  token_hash    BLOB    UNIQUE,
+  role          TEXT    NOT NULL CHECK (role IN ('reader', 'writer', 'admin')),
+  description   TEXT    NOT NULL,
+  create_time   INTEGER NOT NULL,
+  CHECK ((kind = 'access_key' AND access_key IS NOT NULL AND key_id IS NOT NULL AND sealed_secret IS NOT NULL
+          AND token_hash IS NULL)
+      OR (kind = 'token' AND token_hash IS NOT NULL AND access_key IS NULL AND key_id IS NULL
+          AND sealed_secret IS NULL))
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE credential_projects (
+  credential_id TEXT NOT NULL REFERENCES credentials (id) ON DELETE CASCADE,
+  project_id    TEXT NOT NULL,
+  PRIMARY KEY (credential_id, project_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE data_keys (
+  key_id       INTEGER PRIMARY KEY CHECK (key_id > 0),
+  wrapped_key  BLOB    NOT NULL,
+  is_current   INTEGER NOT NULL CHECK (is_current IN (0, 1)),
+  created_time INTEGER NOT NULL
+) STRICT;
+
+CREATE UNIQUE INDEX data_keys_single_current ON data_keys (is_current) WHERE is_current = 1;
+
+CREATE INDEX versions_by_key_id ON versions (key_id);
+CREATE INDEX credentials_by_key_id ON credentials (key_id) WHERE key_id IS NOT NULL;
+
+CREATE TABLE passphrase_kdf (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  salt      BLOB    NOT NULL,
+  log2_n    INTEGER NOT NULL,
+  r         INTEGER NOT NULL,
+  p         INTEGER NOT NULL
+) STRICT;

@@ -2,6 +2,7 @@
 #include "crypto/keyring.hpp"
 
 #include "crypto/aead.hpp"
+#include "crypto/locked_memory.hpp"
 #include "crypto/random.hpp"
 
 #include <algorithm>
@@ -107,9 +108,33 @@ core::Result<Keyring> Keyring::create(const std::filesystem::path& key_file) {
 
 Keyring Keyring::from_key(std::uint32_t key_id, core::SecureBuffer key) {
   Keyring ring;
+  // Best effort, for when mlockall was not possible. Moving a SecureBuffer keeps its heap block, and keys are never
+  // resized, so the locked pages stay the ones holding the key.
+  (void)lock_pages(key.data(), key.size());
   ring.keys_.emplace(key_id, std::move(key));
   ring.current_key_id_ = key_id;
   return ring;
+}
+
+void Keyring::add_key(std::uint32_t key_id, core::SecureBuffer key) {
+  (void)lock_pages(key.data(), key.size());  // as in from_key
+  keys_.insert_or_assign(key_id, std::move(key));
+}
+
+bool Keyring::make_current(std::uint32_t key_id) {
+  if (keys_.find(key_id) == keys_.end()) return false;
+  current_key_id_ = key_id;
+  return true;
+}
+
+void Keyring::remove_key(std::uint32_t key_id) {
+  if (key_id != current_key_id_) keys_.erase(key_id);
+}
+
+std::vector<std::uint32_t> Keyring::key_ids() const {
+  std::vector<std::uint32_t> ids;
+  for (const auto& [id, key] : keys_) ids.push_back(id);
+  return ids;
 }
 
 std::span<const std::uint8_t> Keyring::key(std::uint32_t key_id) const noexcept {

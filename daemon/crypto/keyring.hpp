@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <span>
+#include <vector>
 
 namespace csms::crypto {
 
@@ -24,6 +25,15 @@ class Keyring {
 
   /// A keyring over one given key, for tests and tools.
   static Keyring from_key(std::uint32_t key_id, core::SecureBuffer key);
+
+  /// Adds (or replaces) a key; it becomes current only through make_current.
+  void add_key(std::uint32_t key_id, core::SecureBuffer key);
+  /// Makes a held key the one new values are sealed with; false when the id is not held.
+  bool make_current(std::uint32_t key_id);
+  /// Forgets a key that is not current (after nothing is sealed with it any more).
+  void remove_key(std::uint32_t key_id);
+  /// The ids held, ascending.
+  std::vector<std::uint32_t> key_ids() const;
 
   std::uint32_t current_key_id() const noexcept { return current_key_id_; }
   /// Empty span when the id is unknown.

@@ -2,6 +2,7 @@
 #include "crypto/random.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -34,6 +35,24 @@ void random_bytes(std::span<std::uint8_t> out) {
     std::fputs("csmsd: fatal: the OpenSSL random generator failed\n", stderr);
     std::abort();
   }
+}
+
+core::SecureString random_string(std::string_view alphabet, std::size_t length) {
+  core::SecureString text;
+  if (alphabet.empty()) return text;
+  text.reserve(length);
+  // Rejection sampling: bytes at or above the largest multiple of the alphabet size would bias the first letters.
+  const unsigned limit = 256 - (256 % static_cast<unsigned>(alphabet.size()));
+  std::array<std::uint8_t, 64> pool{};
+  while (text.size() < length) {
+    random_bytes(pool);
+    for (std::uint8_t byte : pool) {
+      if (byte >= limit || text.size() == length) continue;
+      text.push_back(alphabet[byte % alphabet.size()]);
+    }
+  }
+  OPENSSL_cleanse(pool.data(), pool.size());
+  return text;
 }
 
 std::string random_uuid() {

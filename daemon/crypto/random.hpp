@@ -1,6 +1,8 @@
 // random.hpp: cryptographic randomness and identifiers derived from it (OpenSSL RAND_bytes).
 #pragma once
 
+#include "core/wiping_allocator.hpp"
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -11,6 +13,10 @@ namespace csms::crypto {
 /// Fills `out` from the OpenSSL CSPRNG; aborts the process if the generator fails, since nothing sealed afterwards
 /// could be trusted.
 void random_bytes(std::span<std::uint8_t> out);
+
+/// `length` characters drawn uniformly from `alphabet` (at most 256 distinct characters), in a wiped string since
+/// the result is usually a secret key or token.
+core::SecureString random_string(std::string_view alphabet, std::size_t length);
 
 /// A random (version 4) UUID in lowercase 8-4-4-4-12 form.
 std::string random_uuid();

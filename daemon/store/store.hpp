@@ -1,14 +1,17 @@
 // store.hpp: the narrow storage interface the domain layer uses; SQLite implements it today, PostgreSQL later.
 #pragma once
 
+#include "core/credential.hpp"
 #include "core/error.hpp"
 #include "core/model.hpp"
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace csms::store {
@@ -75,6 +78,41 @@ class Transaction {
   // --- master key checks ---
   virtual core::Result<std::vector<core::SealedValue>> list_key_checks() = 0;
   virtual core::Status insert_key_check(const core::SealedValue& check, core::EpochMillis now) = 0;
+  virtual core::Status delete_key_check(std::uint32_t key_id) = 0;
+
+  // --- data keys (wrapped under the key-encryption key) ---
+  /// Every data key in ascending id order.
+  virtual core::Result<std::vector<core::DataKeyRecord>> list_data_keys() = 0;
+  /// Inserts a data key; when it is current, the previous current key stops being current.
+  virtual core::Status insert_data_key(const core::DataKeyRecord& key) = 0;
+  virtual core::Status delete_data_key(std::uint32_t key_id) = 0;
+  virtual core::Result<std::optional<core::PassphraseKdf>> find_passphrase_kdf() = 0;
+  virtual core::Status insert_passphrase_kdf(const core::PassphraseKdf& kdf) = 0;
+
+  // --- re-sealing under a new data key ---
+  /// How many sealed rows (versions and access keys) each data key id seals.
+  virtual core::Result<std::vector<std::pair<std::uint32_t, std::int64_t>>> count_sealed_rows_by_key() = 0;
+  /// Up to `limit` versions sealed under a key other than `current_key_id`.
+  virtual core::Result<std::vector<core::SealedVersionRef>> list_versions_sealed_with_other_keys(
+      std::uint32_t current_key_id, std::size_t limit) = 0;
+  virtual core::Status replace_version_seal(std::int64_t secret_row, core::VersionNumber number,
+                                            const core::SealedValue& value) = 0;
+  /// Up to `limit` access keys whose secret key is sealed under a key other than `current_key_id`.
+  virtual core::Result<std::vector<core::SealedCredentialRef>> list_credentials_sealed_with_other_keys(
+      std::uint32_t current_key_id, std::size_t limit) = 0;
+  virtual core::Status replace_credential_seal(std::string_view credential_id, const core::SealedValue& value) = 0;
+
+  // --- credentials ---
+  /// kAlreadyExists when the id, access key or token hash is taken.
+  virtual core::Status insert_credential(const core::Credential& credential) = 0;
+  virtual core::Result<std::optional<core::Credential>> find_credential_by_access_key(std::string_view access_key) = 0;
+  virtual core::Result<std::optional<core::Credential>> find_credential_by_token_hash(
+      std::span<const std::uint8_t> token_hash) = 0;
+  virtual core::Result<std::optional<core::Credential>> find_credential(std::string_view id) = 0;
+  /// Every credential, oldest first.
+  virtual core::Result<std::vector<core::Credential>> list_credentials() = 0;
+  /// kNotFound when there is no such credential.
+  virtual core::Status delete_credential(std::string_view id) = 0;
 
   virtual core::Status commit() = 0;
 };

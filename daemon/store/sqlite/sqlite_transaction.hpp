@@ -48,12 +48,37 @@ class SqliteTransaction final : public Transaction {
 
   core::Result<std::vector<core::SealedValue>> list_key_checks() override;
   core::Status insert_key_check(const core::SealedValue& check, core::EpochMillis now) override;
+  core::Status delete_key_check(std::uint32_t key_id) override;
+
+  core::Result<std::vector<core::DataKeyRecord>> list_data_keys() override;
+  core::Status insert_data_key(const core::DataKeyRecord& key) override;
+  core::Status delete_data_key(std::uint32_t key_id) override;
+  core::Result<std::optional<core::PassphraseKdf>> find_passphrase_kdf() override;
+  core::Status insert_passphrase_kdf(const core::PassphraseKdf& kdf) override;
+
+  core::Result<std::vector<std::pair<std::uint32_t, std::int64_t>>> count_sealed_rows_by_key() override;
+  core::Result<std::vector<core::SealedVersionRef>> list_versions_sealed_with_other_keys(std::uint32_t current_key_id,
+                                                                                        std::size_t limit) override;
+  core::Status replace_version_seal(std::int64_t secret_row, core::VersionNumber number,
+                                    const core::SealedValue& value) override;
+  core::Result<std::vector<core::SealedCredentialRef>> list_credentials_sealed_with_other_keys(
+      std::uint32_t current_key_id, std::size_t limit) override;
+  core::Status replace_credential_seal(std::string_view credential_id, const core::SealedValue& value) override;
+
+  core::Status insert_credential(const core::Credential& credential) override;
+  core::Result<std::optional<core::Credential>> find_credential_by_access_key(std::string_view access_key) override;
+  core::Result<std::optional<core::Credential>> find_credential_by_token_hash(
+      std::span<const std::uint8_t> token_hash) override;
+  core::Result<std::optional<core::Credential>> find_credential(std::string_view id) override;
+  core::Result<std::vector<core::Credential>> list_credentials() override;
+  core::Status delete_credential(std::string_view id) override;
 
   core::Status commit() override;
 
  private:
   core::Result<std::vector<std::string>> load_event_subscriptions(std::int64_t secret_row);
   core::Status store_event_subscriptions(const core::Secret& secret);
+  core::Result<std::vector<std::string>> credential_projects(std::string_view id);
   core::Result<std::vector<std::string>> stages_of_version(std::int64_t secret_row, core::VersionNumber number);
 
   SQLite::Database& db_;

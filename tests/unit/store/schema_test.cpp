@@ -80,7 +80,8 @@ TEST_CASE("the migrations produce exactly schema/schema.sql", "[unit][store][sch
   for (const auto& row : migrated) {
     if (std::get<0>(row) == "table") tables.push_back(std::get<1>(row));
   }
-  CHECK(tables == std::vector<std::string>{"master_key_checks", "secret_event_subscriptions", "secrets", "stages",
+  CHECK(tables == std::vector<std::string>{"credential_projects", "credentials", "data_keys", "master_key_checks",
+                                           "passphrase_kdf", "secret_event_subscriptions", "secrets", "stages",
                                            "versions"});
 }
 

@@ -1,0 +1,117 @@
+// key_rotation.cpp: master key rotation and background re-sealing.
+#include "domain/key_rotation.hpp"
+
+#include "crypto/aead.hpp"
+#include "crypto/key_wrap.hpp"
+#include "crypto/random.hpp"
+
+#include <algorithm>
+
+namespace csms::domain {
+
+crypto::ValueBinding credential_binding(std::string_view credential_id) {
+  // Project ids are 32 hex characters, so this scope can never be a real project's.
+  return crypto::ValueBinding{"csmsd:credential", credential_id, 0};
+}
+
+core::Result<MasterKeyStatus> KeyRotation::status() {
+  CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));
+  CSMS_TRY_ASSIGN(const auto keys, txn->list_data_keys());
+  CSMS_TRY_ASSIGN(const auto counts, txn->count_sealed_rows_by_key());
+  MasterKeyStatus status;
+  status.current_key_id = keyring_.current_key_id();
+  status.source = source_;
+  for (const core::DataKeyRecord& key : keys) status.keys.push_back(KeyUsage{key.key_id, 0});
+  for (const auto& [key_id, rows] : counts) {
+    auto found = std::find_if(status.keys.begin(), status.keys.end(), [&](const KeyUsage& k) { return k.key_id == key_id; });
+    if (found == status.keys.end()) {
+      status.keys.push_back(KeyUsage{key_id, rows});
+    } else {
+      found->sealed_rows = rows;
+    }
+    if (key_id != status.current_key_id) status.remaining_rows += rows;
+  }
+  std::sort(status.keys.begin(), status.keys.end(), [](const KeyUsage& a, const KeyUsage& b) { return a.key_id < b.key_id; });
+  status.rotating = status.remaining_rows > 0 || status.keys.size() > 1;
+  return status;
+}
+
+core::Result<MasterKeyStatus> KeyRotation::rotate() {
+  {
+    CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
+    CSMS_TRY_ASSIGN(const auto keys, txn->list_data_keys());
+    // Above every stored id and every id the keyring holds, so an id is never reused for another key.
+    std::uint32_t next_id = 1;
+    for (const core::DataKeyRecord& key : keys) next_id = std::max(next_id, key.key_id + 1);
+    for (const std::uint32_t held : keyring_.key_ids()) next_id = std::max(next_id, held + 1);
+    core::SecureBuffer data_key(crypto::kKeyBytes);
+    crypto::random_bytes(std::span<std::uint8_t>(data_key.data(), data_key.size()));
+    core::DataKeyRecord record;
+    record.key_id = next_id;
+    CSMS_TRY_ASSIGN(record.wrapped_key, crypto::wrap_data_key(kek_.span(), next_id, data_key.span()));
+    record.is_current = true;
+    record.created_time = clock_();
+    CSMS_TRY(txn->insert_data_key(record));
+    // The keyring learns the key before the check is sealed with it, and is put back if the commit fails.
+    const std::uint32_t previous = keyring_.current_key_id();
+    keyring_.add_key(next_id, std::move(data_key));
+    keyring_.make_current(next_id);
+    auto committed = [&]() -> core::Status {
+      CSMS_TRY_ASSIGN(const auto check, sealer_.make_key_check());
+      CSMS_TRY(txn->insert_key_check(check, clock_()));
+      return txn->commit();
+    }();
+    if (!committed) {
+      keyring_.make_current(previous);
+      keyring_.remove_key(next_id);
+      return committed.error();
+    }
+  }
+  reseal_pending_ = true;
+  return status();
+}
+
+core::Result<std::size_t> KeyRotation::reseal_batch(std::size_t limit) {
+  const std::uint32_t current = keyring_.current_key_id();
+  CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
+  std::size_t resealed = 0;
+  CSMS_TRY_ASSIGN(const auto versions, txn->list_versions_sealed_with_other_keys(current, limit));
+  for (const core::SealedVersionRef& row : versions) {
+    const crypto::ValueBinding binding{row.project_id, row.secret_id, row.number};
+    CSMS_TRY_ASSIGN(const auto plain, sealer_.open(row.value, binding));
+    CSMS_TRY_ASSIGN(const auto sealed, sealer_.seal(plain, binding));
+    CSMS_TRY(txn->replace_version_seal(row.secret_row, row.number, sealed));
+    ++resealed;
+  }
+  if (resealed < limit) {
+    CSMS_TRY_ASSIGN(const auto credentials, txn->list_credentials_sealed_with_other_keys(current, limit - resealed));
+    for (const core::SealedCredentialRef& row : credentials) {
+      const auto binding = credential_binding(row.credential_id);
+      CSMS_TRY_ASSIGN(const auto plain, sealer_.open(row.value, binding));
+      CSMS_TRY_ASSIGN(const auto sealed, sealer_.seal(plain, binding));
+      CSMS_TRY(txn->replace_credential_seal(row.credential_id, sealed));
+      ++resealed;
+    }
+  }
+  if (resealed > 0) {
+    CSMS_TRY(txn->commit());
+    return resealed;
+  }
+  // Nothing is sealed under an old key any more: retire the old keys.
+  CSMS_TRY_ASSIGN(const auto keys, txn->list_data_keys());
+  std::vector<std::uint32_t> retired;
+  for (const core::DataKeyRecord& key : keys) {
+    if (key.key_id == current) continue;
+    CSMS_TRY(txn->delete_data_key(key.key_id));
+    CSMS_TRY(txn->delete_key_check(key.key_id));
+    retired.push_back(key.key_id);
+  }
+  if (!retired.empty()) {
+    CSMS_TRY(txn->commit());
+    for (std::uint32_t key_id : retired) keyring_.remove_key(key_id);
+  }
+  reseal_pending_ = false;
+  return 0;
+}
+
+}  // namespace csms::domain

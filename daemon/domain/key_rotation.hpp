@@ -1,0 +1,64 @@
+// key_rotation.hpp: master key status, rotation to a new data key, and re-sealing old rows while serving.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/secure_buffer.hpp"
+#include "core/time.hpp"
+#include "crypto/keyring.hpp"
+#include "crypto/sealer.hpp"
+#include "store/store.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace csms::domain {
+
+struct KeyUsage {
+  std::uint32_t key_id = 0;
+  std::int64_t sealed_rows = 0;
+};
+
+struct MasterKeyStatus {
+  std::uint32_t current_key_id = 0;
+  std::string source;  ///< "file", "systemd-credential" or "passphrase"
+  std::vector<KeyUsage> keys;
+  bool rotating = false;  ///< rows remain under keys other than the current one
+  std::int64_t remaining_rows = 0;
+};
+
+/// Owns the key-encryption key for wrapping new data keys. Rotation adds a data key and makes it current at once
+/// (new values use it); reseal_batch moves old rows over in small transactions, so requests keep being served in
+/// between; when none remain, the old data keys are deleted. Progress survives a restart: whatever is still sealed
+/// under an old key is simply re-sealed later. Used from the daemon's one I/O thread.
+class KeyRotation {
+ public:
+  KeyRotation(store::Store& store, crypto::Keyring& keyring, core::SecureBuffer kek, std::string source,
+              core::Clock clock)
+      : store_(store), keyring_(keyring), sealer_(keyring), kek_(std::move(kek)), source_(std::move(source)),
+        clock_(std::move(clock)) {}
+
+  core::Result<MasterKeyStatus> status();
+  /// Creates data key (highest id + 1), wrapped under the key-encryption key, with its key check; makes it current.
+  core::Result<MasterKeyStatus> rotate();
+  /// Re-seals up to `limit` rows under the current key; returns how many it re-sealed. When nothing is left, it
+  /// retires the old data keys (rows, checks and keyring entries) and returns 0.
+  core::Result<std::size_t> reseal_batch(std::size_t limit);
+  /// Whether re-sealing may have work: true at start (a restart resumes an interrupted rotation) and after
+  /// rotate(), false once a batch found nothing left.
+  bool reseal_pending() const noexcept { return reseal_pending_; }
+
+ private:
+  store::Store& store_;
+  crypto::Keyring& keyring_;
+  crypto::Sealer sealer_;
+  core::SecureBuffer kek_;
+  std::string source_;
+  core::Clock clock_;
+  bool reseal_pending_ = true;
+};
+
+/// The binding of an access key's sealed secret key (its AAD), shared by sealing and re-sealing.
+crypto::ValueBinding credential_binding(std::string_view credential_id);
+
+}  // namespace csms::domain

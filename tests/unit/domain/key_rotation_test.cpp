@@ -1,0 +1,352 @@
+// key_rotation_test.cpp: data keys opened with the KEK (open_data_keys), master key rotation and re-sealing.
+#include "domain/key_rotation.hpp"
+
+#include "common/service_env.hpp"
+#include "domain/credential_service.hpp"
+#include "crypto/key_wrap.hpp"
+#include "domain/data_keys.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+using csms::core::CredentialKind;
+using csms::core::Errc;
+using csms::core::Role;
+using csms::core::VersionNumber;
+using csms::domain::KeyUsage;
+using csms::unit::expect_ok;
+using csms::unit::test_key;
+using namespace std::chrono_literals;
+
+const std::string P(csms::unit::kProject);
+const std::string Q(csms::unit::kOtherProject);
+constexpr std::uint8_t kKekSeed = 42;
+
+/// A fresh vault whose keyring comes from open_data_keys under a 32-byte KEK, as the daemon builds it.
+struct RotationEnv {
+  csms::unit::TempDir dir;
+  std::unique_ptr<csms::store::sqlite::SqliteStore> store =
+      expect_ok(csms::store::sqlite::SqliteStore::open(dir / "vault.db"));
+  csms::unit::TestClock time;
+  csms::crypto::Keyring keyring =
+      expect_ok(csms::domain::open_data_keys(*store, test_key(kKekSeed).span(), 1, time.now));
+  csms::crypto::Sealer sealer{keyring};
+  csms::domain::SecretService service{*store, sealer, time.clock()};
+  csms::domain::CredentialService credentials{*store, sealer, time.clock()};
+  csms::domain::KeyRotation rotation{*store, keyring, test_key(kKekSeed), "file", time.clock()};
+
+  /// What each (secret, version) should read back as.
+  std::map<std::pair<std::string, VersionNumber>, std::string> expected;
+
+  void create(const std::string& name, const std::string& value, const std::string& project = P) {
+    csms::domain::CreateSecretInput input;
+    input.project_id = project;
+    input.name = name;
+    input.value = csms::unit::text_value(value);
+    expect_ok(service.create_secret(std::move(input)));
+    expected[{project + "/" + name, 1}] = value;
+  }
+
+  void add_version(const std::string& name, const std::string& value, const std::string& project = P) {
+    csms::domain::CreateVersionInput input;
+    input.value = csms::unit::text_value(value);
+    const auto version = expect_ok(service.create_version(project, name, std::move(input)));
+    expected[{project + "/" + name, version.number}] = value;
+  }
+
+  /// Every value ever written reads back through the service.
+  void check_every_value_readable(csms::domain::SecretService& reader) {
+    for (const auto& [where, value] : expected) {
+      const auto slash = where.first.find('/');
+      const std::string project = where.first.substr(0, slash);
+      const std::string name = where.first.substr(slash + 1);
+      INFO(where.first << " v" << where.second);
+      const auto version = reader.get_version(project, name, where.second);
+      REQUIRE(version.has_value());
+      CHECK(version->value.bytes.view() == value);
+    }
+  }
+  void check_every_value_readable() { check_every_value_readable(service); }
+
+  std::vector<csms::core::DataKeyRecord> data_keys() {
+    auto txn = expect_ok(store->begin(csms::store::TransactionMode::kRead));
+    return expect_ok(txn->list_data_keys());
+  }
+
+  std::vector<std::uint32_t> data_key_ids() {
+    std::vector<std::uint32_t> ids;
+    for (const auto& key : data_keys()) ids.push_back(key.key_id);
+    return ids;
+  }
+
+  std::uint32_t stored_current() {
+    std::uint32_t current = 0;
+    int count = 0;
+    for (const auto& key : data_keys()) {
+      if (key.is_current) {
+        current = key.key_id;
+        ++count;
+      }
+    }
+    CHECK(count == 1);
+    return current;
+  }
+
+  std::int64_t sealed_rows() {
+    std::int64_t total = 0;
+    for (const KeyUsage& usage : expect_ok(rotation.status()).keys) total += usage.sealed_rows;
+    return total;
+  }
+};
+
+std::vector<std::pair<std::uint32_t, std::int64_t>> usage_of(const csms::domain::MasterKeyStatus& status) {
+  std::vector<std::pair<std::uint32_t, std::int64_t>> out;
+  for (const KeyUsage& usage : status.keys) out.emplace_back(usage.key_id, usage.sealed_rows);
+  return out;
+}
+
+using Usage = std::vector<std::pair<std::uint32_t, std::int64_t>>;
+
+TEST_CASE("open_data_keys gives a new vault a random data key 1 wrapped under the KEK", "[unit][domain][key_rotation]") {
+  csms::unit::TempDir dir;
+  auto store = expect_ok(csms::store::sqlite::SqliteStore::open(dir / "vault.db"));
+  CHECK_FALSE(expect_ok(csms::domain::vault_has_keys(*store)));
+  const auto kek = test_key(kKekSeed);
+  const auto keyring = expect_ok(csms::domain::open_data_keys(*store, kek.span(), 7, 1'700'000'000'000));
+  CHECK(keyring.current_key_id() == 1);  // no legacy checks: the legacy id is not used
+  CHECK(keyring.key_ids() == std::vector<std::uint32_t>{1});
+  CHECK(expect_ok(csms::domain::vault_has_keys(*store)));
+  // The data key is random, not the KEK itself.
+  const auto data_key = keyring.key(1);
+  REQUIRE(data_key.size() == 32);
+  CHECK_FALSE(std::equal(data_key.begin(), data_key.end(), kek.data()));
+
+  auto txn = expect_ok(store->begin(csms::store::TransactionMode::kRead));
+  const auto stored = expect_ok(txn->list_data_keys());
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0].key_id == 1);
+  CHECK(stored[0].is_current);
+  CHECK(stored[0].created_time == 1'700'000'000'000);
+  const auto unwrapped = expect_ok(csms::crypto::unwrap_data_key(kek.span(), 1, stored[0].wrapped_key));
+  CHECK(std::equal(data_key.begin(), data_key.end(), unwrapped.data()));
+}
+
+TEST_CASE("open_data_keys adopts the KEK as the data key of a vault that has only key checks",
+          "[unit][domain][key_rotation]") {
+  // A vault from before data keys: values sealed directly with the key file's key (id 3), and its key check.
+  csms::unit::ServiceEnv legacy;
+  legacy.keyring = csms::crypto::Keyring::from_key(3, test_key(kKekSeed));
+  legacy.create("old", "legacy-value");
+  {
+    auto txn = expect_ok(legacy.store->begin(csms::store::TransactionMode::kWrite));
+    csms::unit::expect_ok(txn->insert_key_check(expect_ok(legacy.sealer.make_key_check()), legacy.time.now));
+    csms::unit::expect_ok(txn->commit());
+  }
+  REQUIRE(expect_ok(csms::domain::vault_has_keys(*legacy.store)));
+  auto keyring = expect_ok(csms::domain::open_data_keys(*legacy.store, test_key(kKekSeed).span(), 3, legacy.time.now));
+  CHECK(keyring.current_key_id() == 3);
+  CHECK(keyring.key_ids() == std::vector<std::uint32_t>{3});
+  csms::crypto::Sealer sealer(keyring);
+  csms::domain::SecretService service(*legacy.store, sealer, legacy.time.clock());
+  CHECK(expect_ok(service.get_version(P, "old", std::nullopt)).value.bytes.view() == "legacy-value");
+  // Opening again finds the stored data key and needs the same KEK.
+  CHECK(expect_ok(csms::domain::open_data_keys(*legacy.store, test_key(kKekSeed).span(), 3, 0)).current_key_id() == 3);
+  CHECK_ERRC(csms::domain::open_data_keys(*legacy.store, test_key(43).span(), 3, 0), Errc::kCryptoFailure);
+}
+
+TEST_CASE("rotate, re-seal in batches, retire key 1: every value and key stays readable",
+          "[unit][domain][key_rotation]") {
+  RotationEnv env;
+  env.create("alpha", "alpha-1");
+  env.add_version("alpha", "alpha-2");
+  env.add_version("alpha", "alpha-3");
+  env.create("beta", "beta-1");
+  env.create("gamma", "gamma-1", Q);
+  env.add_version("gamma", "gamma-2", Q);
+  csms::domain::NewCredential request;
+  request.kind = CredentialKind::kAccessKey;
+  request.role = Role::kWriter;
+  request.projects = {P};
+  const auto access_key = expect_ok(env.credentials.create(request));
+  request.kind = CredentialKind::kToken;
+  const auto token = expect_ok(env.credentials.create(request));
+  const std::string secret_key(access_key.secret.begin(), access_key.secret.end());
+  const std::string token_text(token.secret.begin(), token.secret.end());
+  const std::int64_t rows = 7;  // 6 versions and 1 access key; tokens seal nothing
+
+  auto status = expect_ok(env.rotation.status());
+  CHECK(status.current_key_id == 1);
+  CHECK(status.source == "file");
+  CHECK(usage_of(status) == Usage{{1, rows}});
+  CHECK_FALSE(status.rotating);
+  CHECK(status.remaining_rows == 0);
+
+  env.time.advance(1s);
+  status = expect_ok(env.rotation.rotate());
+  CHECK(status.current_key_id == 2);
+  CHECK(usage_of(status) == Usage{{1, rows}, {2, 0}});
+  CHECK(status.rotating);
+  CHECK(status.remaining_rows == rows);
+  CHECK(env.rotation.reseal_pending());
+  CHECK(env.keyring.current_key_id() == 2);
+  CHECK(env.keyring.key_ids() == std::vector<std::uint32_t>{1, 2});
+  CHECK(env.data_key_ids() == std::vector<std::uint32_t>{1, 2});
+  CHECK(env.stored_current() == 2);
+  CHECK(env.data_keys()[1].created_time == env.time.now);
+  // Rotation added a key check for the new key, so start-up can tell a wrong KEK from a right one.
+  {
+    auto txn = expect_ok(env.store->begin(csms::store::TransactionMode::kRead));
+    const auto checks = expect_ok(txn->list_key_checks());
+    CHECK(std::any_of(checks.begin(), checks.end(), [](const auto& check) { return check.key_id == 2; }));
+  }
+
+  // Rows are mixed now: old values open with key 1, new ones are sealed with key 2.
+  env.check_every_value_readable();
+  env.add_version("beta", "beta-2");
+  status = expect_ok(env.rotation.status());
+  CHECK(usage_of(status) == Usage{{1, rows}, {2, 1}});
+  CHECK(status.remaining_rows == rows);
+
+  std::size_t total = 0;
+  int batches = 0;
+  while (true) {
+    const std::size_t resealed = expect_ok(env.rotation.reseal_batch(2));
+    CHECK(resealed <= 2);
+    if (resealed == 0) break;
+    total += resealed;
+    ++batches;
+    REQUIRE(batches < 20);
+    // Between batches the vault serves as usual, the old key still held.
+    status = expect_ok(env.rotation.status());
+    CHECK(status.remaining_rows == rows - static_cast<std::int64_t>(total));
+    CHECK(env.sealed_rows() == rows + 1);
+    CHECK(env.keyring.key_ids() == std::vector<std::uint32_t>{1, 2});
+    env.check_every_value_readable();
+    const auto found = expect_ok(env.credentials.find_access_key(access_key.credential.access_key));
+    REQUIRE(found.has_value());
+    CHECK(found->secret_key.view() == secret_key);
+  }
+  CHECK(total == static_cast<std::size_t>(rows));
+  CHECK(batches == 4);
+  CHECK_FALSE(env.rotation.reseal_pending());
+
+  status = expect_ok(env.rotation.status());
+  CHECK(status.current_key_id == 2);
+  CHECK(usage_of(status) == Usage{{2, rows + 1}});
+  CHECK_FALSE(status.rotating);
+  CHECK(status.remaining_rows == 0);
+  CHECK(env.data_key_ids() == std::vector<std::uint32_t>{2});
+  CHECK(env.keyring.key_ids() == std::vector<std::uint32_t>{2});
+  CHECK(env.keyring.key(1).empty());
+  {
+    auto txn = expect_ok(env.store->begin(csms::store::TransactionMode::kRead));
+    for (const auto& check : expect_ok(txn->list_key_checks())) CHECK(check.key_id == 2);
+  }
+
+  env.check_every_value_readable();
+  const auto found = expect_ok(env.credentials.find_access_key(access_key.credential.access_key));
+  REQUIRE(found.has_value());
+  CHECK(found->secret_key.view() == secret_key);
+  CHECK(expect_ok(env.credentials.find_token(token_text)).has_value());
+
+  // Nothing left: another batch is a no-op.
+  CHECK(expect_ok(env.rotation.reseal_batch(100)) == 0);
+
+  // Reopening the vault with the same KEK yields key 2 as current, and everything reads back.
+  auto reopened = expect_ok(csms::domain::open_data_keys(*env.store, test_key(kKekSeed).span(), 1, env.time.now));
+  CHECK(reopened.current_key_id() == 2);
+  CHECK(reopened.key_ids() == std::vector<std::uint32_t>{2});
+  csms::crypto::Sealer sealer(reopened);
+  csms::domain::SecretService service(*env.store, sealer, env.time.clock());
+  env.check_every_value_readable(service);
+  csms::domain::CredentialService credentials(*env.store, sealer, env.time.clock());
+  const auto refound = expect_ok(credentials.find_access_key(access_key.credential.access_key));
+  REQUIRE(refound.has_value());
+  CHECK(refound->secret_key.view() == secret_key);
+
+  // A wrong KEK opens nothing.
+  const auto wrong = csms::domain::open_data_keys(*env.store, test_key(kKekSeed + 1).span(), 1, env.time.now);
+  CHECK_ERRC(wrong, Errc::kCryptoFailure);
+  CHECK(wrong.error().detail.find("master key") != std::string::npos);
+}
+
+TEST_CASE("an interrupted re-seal resumes after a restart", "[unit][domain][key_rotation]") {
+  RotationEnv env;
+  for (int i = 0; i < 5; ++i) env.create("s" + std::to_string(i), "value-" + std::to_string(i));
+  expect_ok(env.rotation.rotate());
+  CHECK(expect_ok(env.rotation.reseal_batch(2)) == 2);
+
+  // "Restart": a new keyring from the store holds both keys, current 2.
+  auto keyring = expect_ok(csms::domain::open_data_keys(*env.store, test_key(kKekSeed).span(), 1, env.time.now));
+  CHECK(keyring.current_key_id() == 2);
+  CHECK(keyring.key_ids() == std::vector<std::uint32_t>{1, 2});
+  csms::crypto::Sealer sealer(keyring);
+  csms::domain::SecretService service(*env.store, sealer, env.time.clock());
+  csms::domain::KeyRotation rotation(*env.store, keyring, test_key(kKekSeed), "passphrase", env.time.clock());
+  CHECK(rotation.reseal_pending());
+  auto status = expect_ok(rotation.status());
+  CHECK(status.source == "passphrase");
+  CHECK(status.rotating);
+  CHECK(status.remaining_rows == 3);
+  env.check_every_value_readable(service);
+  CHECK(expect_ok(rotation.reseal_batch(10)) == 3);
+  CHECK(expect_ok(rotation.reseal_batch(10)) == 0);
+  CHECK(keyring.key_ids() == std::vector<std::uint32_t>{2});
+  status = expect_ok(rotation.status());
+  CHECK(usage_of(status) == Usage{{2, 5}});
+  CHECK_FALSE(status.rotating);
+  env.check_every_value_readable(service);
+}
+
+TEST_CASE("rotating again before re-sealing finished retires both old keys", "[unit][domain][key_rotation]") {
+  RotationEnv env;
+  env.create("a", "a-1");
+  expect_ok(env.rotation.rotate());
+  env.create("b", "b-1");
+  auto status = expect_ok(env.rotation.rotate());
+  CHECK(status.current_key_id == 3);
+  CHECK(usage_of(status) == Usage{{1, 1}, {2, 1}, {3, 0}});
+  CHECK(status.remaining_rows == 2);
+  CHECK(env.stored_current() == 3);
+  env.check_every_value_readable();
+  CHECK(expect_ok(env.rotation.reseal_batch(10)) == 2);
+  CHECK(expect_ok(env.rotation.reseal_batch(10)) == 0);
+  CHECK(env.data_key_ids() == std::vector<std::uint32_t>{3});
+  CHECK(env.keyring.key_ids() == std::vector<std::uint32_t>{3});
+  env.check_every_value_readable();
+
+  // Ids keep growing after retirement: the next key is 4, never a reused id.
+  status = expect_ok(env.rotation.rotate());
+  CHECK(status.current_key_id == 4);
+  CHECK(env.data_key_ids() == std::vector<std::uint32_t>{3, 4});
+}
+
+TEST_CASE("a rotation with nothing sealed retires the old key on the first batch", "[unit][domain][key_rotation]") {
+  RotationEnv env;
+  auto status = expect_ok(env.rotation.rotate());
+  CHECK(status.current_key_id == 2);
+  CHECK(status.rotating);  // two keys are held until the old one is retired
+  CHECK(status.remaining_rows == 0);
+  CHECK(expect_ok(env.rotation.reseal_batch(10)) == 0);
+  status = expect_ok(env.rotation.status());
+  CHECK_FALSE(status.rotating);
+  CHECK(usage_of(status) == Usage{{2, 0}});
+  CHECK(env.keyring.key_ids() == std::vector<std::uint32_t>{2});
+}
+
+TEST_CASE("a wrong KEK refuses open_data_keys with kCryptoFailure", "[unit][domain][key_rotation]") {
+  RotationEnv env;
+  env.create("a", "a-1");
+  CHECK_ERRC(csms::domain::open_data_keys(*env.store, test_key(kKekSeed + 1).span(), 1, 0), Errc::kCryptoFailure);
+  // Nothing was written by the refused open: still one data key, and the right KEK still opens it.
+  CHECK(env.data_key_ids() == std::vector<std::uint32_t>{1});
+  const auto keyring = expect_ok(csms::domain::open_data_keys(*env.store, test_key(kKekSeed).span(), 1, 0));
+  CHECK(keyring.current_key_id() == 1);
+}
+
+}  // namespace
