@@ -16,13 +16,17 @@ namespace csms::http {
 
 enum class Method { kGet, kPost, kPut, kDelete, kOther };
 
-/// Who is on the other end of the connection. For a Unix socket the kernel's SO_PEERCRED answer.
+/// Who is on the other end of the connection. For a Unix socket the kernel's SO_PEERCRED and SO_PEERGROUPS answers,
+/// taken when the peer connected.
 struct Peer {
   enum class Transport { kUnix, kTcp } transport = Transport::kTcp;
   std::optional<uid_t> uid;
-  std::optional<gid_t> gid;
+  std::optional<gid_t> gid;  ///< the primary group
   std::optional<pid_t> pid;
+  /// Supplementary groups of the peer process (Unix sockets only; may or may not repeat `gid`).
+  std::vector<gid_t> groups;
   std::string address;  ///< "127.0.0.1:54321" for TCP, the socket path for Unix
+  bool tls = false;     ///< the connection came through a TLS listener and completed the handshake
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;

@@ -1,6 +1,7 @@
 // server.cpp: listeners, accept loops and the drain sequence.
 #include "http/server.hpp"
 
+#include "http/streams.hpp"
 #include "log/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -45,6 +46,7 @@ struct Server::UnixListener {
 struct Server::TcpListener {
   explicit TcpListener(net::io_context& io) : acceptor(io) {}
   net::ip::tcp::acceptor acceptor;
+  std::shared_ptr<net::ssl::context> tls;  ///< null for plain HTTP
 };
 
 Server::Server(net::io_context& io, RequestHandler& handler, Limits limits)
@@ -54,13 +56,17 @@ Server::~Server() {
   for (auto& listener : unix_listeners_) remove_socket_file(listener->path, listener->file_id);
 }
 
-core::Status Server::listen_unix(const std::filesystem::path& path) {
+core::Status Server::listen_unix(const std::filesystem::path& path, UnixSocketOptions options) {
+  if (!valid_socket_mode(options.mode)) {
+    return core::make_error(core::Errc::kInvalidParameter, "socket mode for " + path.string() + " must be within 0600..0666");
+  }
   CSMS_TRY(prepare_socket_path(path));
   auto listener = std::make_unique<UnixListener>(io_);
   listener->path = path;
   boost::system::error_code ec;
   listener->acceptor.open(net::local::stream_protocol(), ec);
-  // The umask makes the socket 0600 from the moment it exists; chmod below states the intent explicitly.
+  // The umask makes the socket 0600 from the moment it exists; its group and final mode are applied before listen(),
+  // so until then nobody can connect whatever the mode.
   const mode_t previous_mask = ::umask(0177);
   if (!ec) listener->acceptor.bind(net::local::stream_protocol::endpoint(path.string()), ec);
   ::umask(previous_mask);
@@ -74,15 +80,14 @@ core::Status Server::listen_unix(const std::filesystem::path& path) {
   listener->file_id = *file_id;
   UnixListener& bound = *listener;
   unix_listeners_.push_back(std::move(listener));
+  CSMS_TRY(apply_socket_options(path, bound.file_id, options));
   bound.acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) return core::make_error(core::Errc::kUnavailable, "cannot listen on unix:" + path.string() + ": " + ec.message());
-  if (::chmod(path.c_str(), 0600) != 0) {
-    return core::make_error(core::Errc::kInternal, "cannot set mode 0600 on " + path.string());
-  }
   return core::ok();
 }
 
-core::Status Server::listen_tcp(const std::string& address, std::uint16_t port, bool allow_non_loopback) {
+core::Status Server::listen_tcp(const std::string& address, std::uint16_t port, bool allow_non_loopback,
+                                std::shared_ptr<net::ssl::context> tls) {
   boost::system::error_code ec;
   const auto ip = net::ip::make_address(address, ec);
   if (ec) return core::make_error(core::Errc::kInvalidParameter, "not an IP address: " + address);
@@ -98,9 +103,10 @@ core::Status Server::listen_tcp(const std::string& address, std::uint16_t port, 
   if (!ec) listener->acceptor.bind(endpoint, ec);
   if (!ec) listener->acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return core::make_error(core::Errc::kUnavailable,
-                            "cannot listen on tcp:" + address + ":" + std::to_string(port) + ": " + ec.message());
+    return core::make_error(core::Errc::kUnavailable, std::string(tls ? "cannot listen on tls:" : "cannot listen on tcp:") +
+                                                          address + ":" + std::to_string(port) + ": " + ec.message());
   }
+  listener->tls = std::move(tls);
   tcp_listeners_.push_back(std::move(listener));
   return core::ok();
 }
@@ -113,13 +119,14 @@ std::vector<std::string> Server::endpoints() const {
     const auto endpoint = listener->acceptor.local_endpoint(ec);
     const auto address = endpoint.address();
     const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-    out.push_back("tcp:" + host + ":" + std::to_string(endpoint.port()));
+    out.push_back((listener->tls ? "tls:" : "tcp:") + host + ":" + std::to_string(endpoint.port()));
   }
   return out;
 }
 
 template <class Protocol, class Acceptor>
-net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport transport, std::string label) {
+net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport transport, std::string label,
+                                         std::shared_ptr<net::ssl::context> tls) {
   while (!draining_) {
     auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
     if (draining_ || ec == net::error::operation_aborted) break;
@@ -150,23 +157,30 @@ net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport tra
     if constexpr (std::is_same_v<Protocol, net::local::stream_protocol>) {
       read_peer_credentials(socket.native_handle(), peer);
       peer.address = label;
+      net::co_spawn(io_, run_session(UnixStream(std::move(socket)), std::move(peer)), log_failure("session"));
     } else {
       boost::system::error_code ignored;
       const auto remote = socket.remote_endpoint(ignored);
       peer.address = remote.address().to_string() + ":" + std::to_string(remote.port());
+      if (tls) {
+        // The session sets peer.tls once its handshake has completed.
+        net::co_spawn(io_, run_session(TlsStream(std::move(socket), *tls), std::move(peer)), log_failure("session"));
+      } else {
+        net::co_spawn(io_, run_session(TcpStream(std::move(socket)), std::move(peer)), log_failure("session"));
+      }
     }
-    net::co_spawn(io_, run_session<Protocol>(std::move(socket), std::move(peer)), log_failure("session"));
   }
 }
 
 void Server::start() {
   for (auto& listener : unix_listeners_) {
     net::co_spawn(io_, accept_loop<net::local::stream_protocol>(listener->acceptor, Peer::Transport::kUnix,
-                                                                 listener->path.string()),
+                                                                 listener->path.string(), nullptr),
                   log_failure("accept loop"));
   }
   for (auto& listener : tcp_listeners_) {
-    net::co_spawn(io_, accept_loop<net::ip::tcp>(listener->acceptor, Peer::Transport::kTcp, "tcp"),
+    net::co_spawn(io_, accept_loop<net::ip::tcp>(listener->acceptor, Peer::Transport::kTcp,
+                                                  listener->tls ? "tls" : "tcp", listener->tls),
                   log_failure("accept loop"));
   }
 }
@@ -185,12 +199,16 @@ void Server::drain(std::function<void()> done) {
   drain_deadline_.expires_after(limits_.drain_timeout);
   drain_deadline_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    if (!sessions_.empty()) {
-      log::warning("drain timeout; closing remaining connections",
-                   {{"connections", static_cast<unsigned long long>(sessions_.size())}});
-      sessions_.close_all();
+    if (sessions_.empty()) {
+      if (drained_) std::exchange(drained_, nullptr)();
+      return;
     }
-    if (drained_) std::exchange(drained_, nullptr)();
+    // Closing aborts every pending operation, so each session unwinds within this turn of the loop and the last one
+    // to unregister finishes the drain (check_drained). Finishing here instead would stop the loop with coroutine
+    // frames still queued, to be destroyed after the server they refer to.
+    log::warning("drain timeout; closing remaining connections",
+                 {{"connections", static_cast<unsigned long long>(sessions_.size())}});
+    sessions_.close_all();
   });
   check_drained();
 }

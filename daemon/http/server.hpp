@@ -1,4 +1,4 @@
-// server.hpp: the HTTP/1.1 server: listeners on Unix sockets and loopback TCP, sessions, graceful drain.
+// server.hpp: the HTTP/1.1 server: listeners on Unix sockets and loopback TCP (optionally TLS), sessions, drain.
 #pragma once
 
 #include "core/error.hpp"
@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
@@ -32,13 +33,16 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  /// Binds a Unix socket with mode 0600 (see prepare_socket_path for what happens to an existing path).
-  core::Status listen_unix(const std::filesystem::path& path);
+  /// Binds a Unix socket with the given mode and group (see prepare_socket_path for what happens to an existing
+  /// path). The file never has a wider mode than 0600 before it has its final group.
+  core::Status listen_unix(const std::filesystem::path& path, UnixSocketOptions options = {});
 
-  /// Binds a TCP listener; port 0 picks a free port. Non-loopback addresses need `allow_non_loopback`.
-  core::Status listen_tcp(const std::string& address, std::uint16_t port, bool allow_non_loopback);
+  /// Binds a TCP listener; port 0 picks a free port. Non-loopback addresses need `allow_non_loopback`. With `tls`,
+  /// every connection must complete a TLS handshake (within the idle timeout) before its first request.
+  core::Status listen_tcp(const std::string& address, std::uint16_t port, bool allow_non_loopback,
+                          std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
-  /// "unix:/path" and "tcp:127.0.0.1:8443" for each listener, with the actual port.
+  /// "unix:/path", "tcp:127.0.0.1:8080" and "tls:127.0.0.1:8443" for each listener, with the actual port.
   std::vector<std::string> endpoints() const;
 
   /// Starts accepting on every listener.
@@ -54,14 +58,14 @@ class Server {
   struct UnixListener;
   struct TcpListener;
 
-  template <class Protocol>
-  void spawn_accept_loop(typename Protocol::acceptor& acceptor, Peer::Transport transport, std::string label);
-
   template <class Protocol, class Acceptor>
-  boost::asio::awaitable<void> accept_loop(Acceptor& acceptor, Peer::Transport transport, std::string label);
+  boost::asio::awaitable<void> accept_loop(Acceptor& acceptor, Peer::Transport transport, std::string label,
+                                           std::shared_ptr<boost::asio::ssl::context> tls);
 
-  template <class Protocol>
-  boost::asio::awaitable<void> run_session(typename Protocol::socket socket, Peer peer);
+  /// One connection's request loop, written once for every stream type (plain Unix, plain TCP, TLS over TCP);
+  /// session.cpp instantiates it for those three.
+  template <class Stream>
+  boost::asio::awaitable<void> run_session(Stream stream, Peer peer);
 
   std::string next_request_id();
   void check_drained();

@@ -1,12 +1,14 @@
-// session.cpp: one connection's request loop (read with limits and timeout, dispatch, write, keep-alive).
+// session.cpp: one connection's request loop (TLS handshake, read with limits and timeout, dispatch, write, keep-alive).
 #include "http/server.hpp"
 
+#include "http/streams.hpp"
 #include "log/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -85,13 +87,14 @@ bool is_protocol_error(const boost::system::error_code& ec) {
 
 }  // namespace
 
-template <class Protocol>
-net::awaitable<void> Server::run_session(typename Protocol::socket socket, Peer peer) {
-  beast::basic_stream<Protocol> stream(std::move(socket));
-  const auto registration = sessions_.add([&stream]() {
+template <class Stream>
+net::awaitable<void> Server::run_session(Stream stream, Peer peer) {
+  // The TCP or Unix stream under any TLS layer: it carries the deadlines, and closing it aborts whatever is pending.
+  auto& transport = beast::get_lowest_layer(stream);
+  const auto registration = sessions_.add([&transport]() {
     boost::system::error_code ignored;
-    stream.socket().shutdown(net::socket_base::shutdown_both, ignored);
-    stream.socket().close(ignored);
+    transport.socket().shutdown(net::socket_base::shutdown_both, ignored);
+    transport.socket().close(ignored);
   });
   // Whatever ends this coroutine (return or exception), the registry must forget the stream before it dies.
   struct Unregister {
@@ -105,12 +108,26 @@ net::awaitable<void> Server::run_session(typename Protocol::socket socket, Peer 
   SessionEntry& entry = **registration;
   ReadBuffer buffer;
 
-  while (!draining_) {
+  bool usable = true;  // false once the TLS handshake has failed
+  if constexpr (kIsTls<Stream>) {
+    // Not busy: a drain closes a connection still in its handshake like an idle one.
+    transport.expires_after(limits_.idle_timeout);
+    auto [handshake_error] =
+        co_await stream.async_handshake(net::ssl::stream_base::server, net::as_tuple(net::use_awaitable));
+    if (handshake_error) {
+      // Plain HTTP on a TLS port, an untrusted certificate on the client side, a scanner: nothing to answer.
+      log::debug("TLS handshake failed", {{"peer", peer.address}, {"error", handshake_error.message()}});
+      usable = false;
+    }
+    peer.tls = usable;
+  }
+
+  while (usable && !draining_) {
     bhttp::request_parser<SecureBody> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     parser.body_limit(limits_.body_bytes);
     entry.busy = false;
-    stream.expires_after(limits_.idle_timeout);
+    transport.expires_after(limits_.idle_timeout);
     auto [read_error, read_bytes] =
         co_await bhttp::async_read_header(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     entry.busy = true;
@@ -141,13 +158,16 @@ net::awaitable<void> Server::run_session(typename Protocol::socket socket, Peer 
       if (!failure) break;  // closed, reset or timed out: nobody to answer
       log::debug("rejected request", {{"request_id", request_id}, {"reason", read_error.message()}});
       auto message = to_message(handler_.transport_error(*failure, request_id), 11, false, request_id);
-      stream.expires_after(limits_.idle_timeout);
+      transport.expires_after(limits_.idle_timeout);
       co_await bhttp::async_write(stream, message, net::as_tuple(net::use_awaitable));
       // Read (and drop) what the client is still sending for a moment, so closing with unread data does not reset
-      // the connection before the client has read the answer.
-      boost::system::error_code ignored;
-      stream.socket().shutdown(net::socket_base::shutdown_send, ignored);
-      stream.expires_after(std::chrono::seconds(1));
+      // the connection before the client has read the answer. Over plain transports a half-close tells the client
+      // to stop; over TLS that would truncate the TLS stream, and "Connection: close" in the answer says enough.
+      if constexpr (!kIsTls<Stream>) {
+        boost::system::error_code ignored;
+        transport.socket().shutdown(net::socket_base::shutdown_send, ignored);
+      }
+      transport.expires_after(std::chrono::seconds(1));
       std::array<char, 4096> discard{};
       for (std::size_t total = 0; total < (1u << 20);) {
         auto [drain_error, drained] = co_await stream.async_read_some(net::buffer(discard), net::as_tuple(net::use_awaitable));
@@ -176,18 +196,27 @@ net::awaitable<void> Server::run_session(typename Protocol::socket socket, Peer 
     }
     const bool keep_alive = client_keep_alive && !draining_;
     auto message = to_message(std::move(response), version, keep_alive, request_id);
-    stream.expires_after(limits_.idle_timeout);
+    transport.expires_after(limits_.idle_timeout);
     auto [write_error, written] = co_await bhttp::async_write(stream, message, net::as_tuple(net::use_awaitable));
     (void)written;
     if (write_error || !keep_alive) break;
   }
 
+  if constexpr (kIsTls<Stream>) {
+    // close_notify, so the client can tell the end of the stream from a truncation. A client that never answers it
+    // costs at most a second (the socket may already be closed by a drain, then this fails at once).
+    if (usable) {
+      transport.expires_after(std::chrono::seconds(1));
+      co_await stream.async_shutdown(net::as_tuple(net::use_awaitable));
+    }
+  }
   boost::system::error_code ignored;
-  stream.socket().shutdown(net::socket_base::shutdown_send, ignored);
-  stream.socket().close(ignored);
+  transport.socket().shutdown(net::socket_base::shutdown_send, ignored);
+  transport.socket().close(ignored);
 }
 
-template net::awaitable<void> Server::run_session<net::ip::tcp>(net::ip::tcp::socket, Peer);
-template net::awaitable<void> Server::run_session<net::local::stream_protocol>(net::local::stream_protocol::socket, Peer);
+template net::awaitable<void> Server::run_session<UnixStream>(UnixStream, Peer);
+template net::awaitable<void> Server::run_session<TcpStream>(TcpStream, Peer);
+template net::awaitable<void> Server::run_session<TlsStream>(TlsStream, Peer);
 
 }  // namespace csms::http

@@ -21,6 +21,7 @@ namespace {
 constexpr std::string_view kReadyLine = "csmsd: ready";
 constexpr std::string_view kUnixPrefix = "csmsd: listening on unix:";
 constexpr std::string_view kTcpPrefix = "csmsd: listening on tcp:";
+constexpr std::string_view kTlsPrefix = "csmsd: listening on tls:";
 
 bool has_line(const std::string& text, std::string_view line) {
   std::size_t pos = 0;
@@ -74,6 +75,7 @@ void DaemonProcess::spawn() {
   unix_socket_.reset();
   tcp_host_.reset();
   tcp_port_.reset();
+  tcp_tls_ = false;
   ++runs_;
 
   // Everything the child needs is prepared before fork(): after it, only async-signal-safe calls are allowed.
@@ -256,7 +258,8 @@ void DaemonProcess::parse_listen_lines() {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.starts_with(kUnixPrefix)) {
       unix_socket_ = line.substr(kUnixPrefix.size());
-    } else if (line.starts_with(kTcpPrefix)) {
+    } else if (line.starts_with(kTcpPrefix) || line.starts_with(kTlsPrefix)) {
+      static_assert(kTcpPrefix.size() == kTlsPrefix.size());
       const std::string address = line.substr(kTcpPrefix.size());
       const std::size_t colon = address.rfind(':');
       if (colon == std::string::npos) throw std::runtime_error("bad listen line: " + line);
@@ -266,6 +269,7 @@ void DaemonProcess::parse_listen_lines() {
       if (port == 0 || port > 65535) throw std::runtime_error("bad port in listen line: " + line);
       tcp_host_ = host;
       tcp_port_ = static_cast<std::uint16_t>(port);
+      tcp_tls_ = line.starts_with(kTlsPrefix);
     }
   }
 }

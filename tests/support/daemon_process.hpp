@@ -18,7 +18,8 @@ namespace csms_test {
 /// One csmsd child process, startable again after it exits (restart on the same data directory).
 ///
 /// Readiness protocol (the daemon's command-line contract): once listening, csmsd prints to stdout
-/// `csmsd: listening on unix:<abs path>` / `csmsd: listening on tcp:<host>:<port>` (one line per listener), then
+/// `csmsd: listening on unix:<abs path>` / `csmsd: listening on tcp:<host>:<port>` (`tls:` instead of `tcp:` for a TLS
+/// listener; one line per listener), then
 /// `csmsd: ready`. stdout is read by a background thread; stderr is appended to a file so a failing test can print it.
 /// Exit statuses are reported as the exit code, or 128 + signal number when the process died of a signal.
 class DaemonProcess {
@@ -62,6 +63,8 @@ class DaemonProcess {
   const std::optional<std::filesystem::path>& unix_socket() const { return unix_socket_; }
   const std::optional<std::string>& tcp_host() const { return tcp_host_; }
   const std::optional<std::uint16_t>& tcp_port() const { return tcp_port_; }
+  /// Whether that TCP listener was reported as `tls:`.
+  bool tcp_tls() const { return tcp_tls_; }
 
   /// Everything the current (or last) run wrote to stdout so far.
   std::string stdout_text() const;
@@ -94,6 +97,7 @@ class DaemonProcess {
   std::optional<std::filesystem::path> unix_socket_;
   std::optional<std::string> tcp_host_;
   std::optional<std::uint16_t> tcp_port_;
+  bool tcp_tls_ = false;
 };
 
 }  // namespace csms_test
