@@ -1,0 +1,194 @@
+// audit_log.cpp: JSON-lines serialisation of audit records and the append-only file behind them.
+#include "audit/audit_log.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace csms::audit {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+
+// Length of the well-formed UTF-8 sequence starting at text[at], or 0 when it is not one (overlong forms,
+// surrogates and code points above U+10FFFF included), following the table in Unicode 15 section 3.9.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
+  const auto continuation = [&](std::size_t i, unsigned char low = 0x80, unsigned char high = 0xBF) {
+    return at + i < text.size() && byte(i) >= low && byte(i) <= high;
+  };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
+  if (lead == 0xE0) return continuation(1, 0xA0) && continuation(2) ? 3 : 0;
+  if ((lead >= 0xE1 && lead <= 0xEC) || lead == 0xEE || lead == 0xEF) return continuation(1) && continuation(2) ? 3 : 0;
+  if (lead == 0xED) return continuation(1, 0x80, 0x9F) && continuation(2) ? 3 : 0;
+  if (lead == 0xF0) return continuation(1, 0x90) && continuation(2) && continuation(3) ? 4 : 0;
+  if (lead >= 0xF1 && lead <= 0xF3) return continuation(1) && continuation(2) && continuation(3) ? 4 : 0;
+  if (lead == 0xF4) return continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3) ? 4 : 0;
+  return 0;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, at);
+    if (length == 0) {
+      out += kReplacement;
+      ++at;
+      continue;
+    }
+    if (length > 1) {
+      out.append(text, at, length);
+      at += length;
+      continue;
+    }
+    const char c = text[at++];
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        // DEL is legal JSON but escaped anyway, like the C0 controls, so terminals viewing the file stay sane.
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += escaped;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+class JsonObject {
+ public:
+  void string(std::string_view key, std::string_view value) {
+    if (value.empty()) return;
+    open_member(key);
+    append_json_string(out_, value);
+  }
+  void number(std::string_view key, long long value) {
+    open_member(key);
+    out_ += std::to_string(value);
+  }
+  std::string finish() && {
+    out_ += "}\n";
+    return std::move(out_);
+  }
+
+ private:
+  void open_member(std::string_view key) {
+    out_ += out_.size() == 1 ? "\"" : ",\"";
+    out_ += key;  // keys are the literals below, nothing to escape
+    out_ += "\":";
+  }
+  std::string out_ = "{";
+};
+
+core::Error io_error(const std::filesystem::path& file, std::string_view what, int error_number) {
+  const bool full = error_number == ENOSPC || error_number == EDQUOT;
+  return core::make_error(full ? core::Errc::kStorageFull : core::Errc::kInternal,
+                          "audit log " + file.string() + ": " + std::string(what) + ": " + std::strerror(error_number));
+}
+
+core::Result<int> open_append(const std::filesystem::path& file) {
+  // O_NOFOLLOW: whoever can plant a symlink in the log directory must not be able to aim our appends elsewhere.
+  const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return io_error(file, "cannot open", errno);
+  return fd;
+}
+
+bool same_file(int first, int second) {
+  struct stat a {};
+  struct stat b {};
+  return ::fstat(first, &a) == 0 && ::fstat(second, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+}  // namespace
+
+std::string format_rfc3339_millis(core::EpochMillis time) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> point{milliseconds(time)};
+  const sys_days day = floor<days>(point);
+  const year_month_day date(day);
+  const hh_mm_ss clock(point - day);
+  char text[40];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()), static_cast<int>(clock.subseconds().count()));
+  return text;
+}
+
+std::string to_json_line(const AuditRecord& record) {
+  JsonObject json;
+  json.string("time", format_rfc3339_millis(record.time));
+  json.string("request_id", record.request_id);
+  json.string("caller_kind", record.caller_kind);
+  json.string("caller_id", record.caller_id);
+  if (record.uid) json.number("uid", *record.uid);
+  if (record.pid) json.number("pid", *record.pid);
+  json.string("transport", record.transport);
+  json.string("remote", record.remote);
+  json.string("method", record.method);
+  json.string("operation", record.operation);
+  json.string("project_id", record.project_id);
+  json.string("secret_name", record.secret_name);
+  json.string("version_id", record.version_id);
+  json.string("stage_name", record.stage_name);
+  if (record.status != 0) json.number("status", record.status);
+  json.string("error_code", record.error_code);
+  return std::move(json).finish();
+}
+
+core::Result<std::unique_ptr<AuditLog>> AuditLog::open(std::filesystem::path file) {
+  CSMS_TRY_ASSIGN(const int fd, open_append(file));
+  return std::unique_ptr<AuditLog>(new AuditLog(std::move(file), fd));
+}
+
+AuditLog::~AuditLog() { ::close(fd_); }
+
+core::Status AuditLog::write(const AuditRecord& record) {
+  std::string line = to_json_line(record);
+  const std::lock_guard lock(mutex_);
+  if (partial_line_) line.insert(line.begin(), '\n');
+  std::size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t put = ::write(fd_, line.data() + written, line.size() - written);
+    if (put < 0 && errno == EINTR) continue;
+    if (put < 0) {
+      const int error_number = errno;
+      if (written > 0) partial_line_ = true;
+      return io_error(path_, "cannot append", error_number);
+    }
+    // A zero-byte write of a non-empty buffer would spin forever; report it as the disk being full.
+    if (put == 0) {
+      if (written > 0) partial_line_ = true;
+      return io_error(path_, "cannot append", ENOSPC);
+    }
+    written += static_cast<std::size_t>(put);
+  }
+  partial_line_ = false;
+  return core::ok();
+}
+
+core::Status AuditLog::reopen() {
+  CSMS_TRY_ASSIGN(const int fd, open_append(path_));
+  const std::lock_guard lock(mutex_);
+  // A fresh file has no fragment to step over; only when logrotate left the file in place does the flag carry on.
+  if (!same_file(fd, fd_)) partial_line_ = false;
+  ::close(fd_);
+  fd_ = fd;
+  return core::ok();
+}
+
+}  // namespace csms::audit
