@@ -2,12 +2,18 @@
 #pragma once
 
 #include "api/errors.hpp"
+#include "auth/caller.hpp"
+#include "auth/peer_rules.hpp"
 #include "core/error.hpp"
+#include "domain/credential_service.hpp"
+#include "domain/key_rotation.hpp"
 #include "domain/secret_service.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 
 #include <boost/json/value.hpp>
+
+#include <chrono>
 
 #include <optional>
 #include <string>
@@ -17,11 +23,21 @@
 
 namespace csms::api {
 
-/// One API call as a handler sees it. Path parameters are percent-decoded; project_id is already validated.
+/// What a handler learns that the audit record should name (e.g. the secret a CreateSecret body named).
+struct AuditNotes {
+  std::string secret_name;
+  std::string version_id;
+  std::string stage_name;
+};
+
+/// One API call as a handler sees it. Path parameters are percent-decoded; project_id is already validated, and
+/// the caller is authenticated and authorized for the route's permission on that project.
 struct Call {
   const http::Request& request;
   const http::PathParams& params;
   const std::vector<std::pair<std::string, std::string>>& query;
+  const auth::Caller& caller;
+  AuditNotes& notes;
 
   /// A path parameter the route template guarantees.
   const std::string& param(std::string_view name) const { return params.find(name)->second; }
@@ -35,17 +51,37 @@ struct Call {
   const std::string& project_id() const { return param("project_id"); }
 };
 
+/// How callers are recognised (see docs/auth.md).
+struct AccessSettings {
+  std::vector<auth::PeerRule> peer_rules;
+  std::chrono::seconds sdk_date_window{std::chrono::minutes(15)};
+  core::Clock clock;
+};
+
+}  // namespace csms::api
+
+namespace csms::audit {
+class AuditLog;
+}
+
+namespace csms::api {
+
 /// Everything a handler may use; passed explicitly, nothing is global.
 struct ApiContext {
   domain::SecretService& secrets;
+  domain::CredentialService& credentials;
+  domain::KeyRotation& keys;
+  const AccessSettings& access;
+  audit::AuditLog& audit;
 };
 
 using Handler = core::Result<http::Response> (*)(ApiContext& context, const Call& call);
 
 /// One row of the route table.
 struct Route {
-  std::string_view operation;  ///< the SDK operation name, for logs
+  std::string_view operation;  ///< the SDK operation name, for logs and the audit log
   Handler handler;
+  auth::Permission permission = auth::Permission::kRead;
   ErrorShape error_shape = ErrorShape::kFlat;
 };
 

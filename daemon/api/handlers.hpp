@@ -28,4 +28,14 @@ core::Result<http::Response> update_secret_stage(ApiContext& context, const Call
 core::Result<http::Response> show_secret_stage(ApiContext& context, const Call& call);
 core::Result<http::Response> delete_secret_stage(ApiContext& context, const Call& call);
 
+// credentials.cpp (admin API, docs/auth.md)
+core::Result<http::Response> create_credential(ApiContext& context, const Call& call);
+core::Result<http::Response> list_credentials(ApiContext& context, const Call& call);
+core::Result<http::Response> revoke_credential(ApiContext& context, const Call& call);
+core::Result<http::Response> whoami(ApiContext& context, const Call& call);
+
+// master_key.cpp (admin API)
+core::Result<http::Response> show_master_key(ApiContext& context, const Call& call);
+core::Result<http::Response> rotate_master_key(ApiContext& context, const Call& call);
+
 }  // namespace csms::api::handlers

@@ -1,10 +1,13 @@
 // routes.cpp: THE route table (every path the daemon serves is spelled here and nowhere else) and dispatch.
 #include "api/routes.hpp"
 
+#include "api/audit_trail.hpp"
+#include "api/authenticate.hpp"
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/validation.hpp"
 #include "http/url.hpp"
+#include "audit/audit_log.hpp"
 #include "log/log.hpp"
 
 #include <chrono>
@@ -20,33 +23,47 @@ struct RouteRow {
   Route route;
 };
 
-// csms-api.md section 1.1, operations 1 to 15.
+using auth::Permission;
+
+// csms-api.md section 1.1, operations 1 to 15, then the admin API of docs/auth.md.
 const RouteRow kRoutes[] = {
-    {Method::kPost, "/v1/{project_id}/secrets", {"CreateSecret", handlers::create_secret}},
-    {Method::kGet, "/v1/{project_id}/secrets", {"ListSecrets", handlers::list_secrets}},
-    {Method::kGet, "/v1/{project_id}/secrets/{secret_name}", {"ShowSecret", handlers::show_secret}},
-    {Method::kPut, "/v1/{project_id}/secrets/{secret_name}", {"UpdateSecret", handlers::update_secret}},
-    {Method::kDelete, "/v1/{project_id}/secrets/{secret_name}", {"DeleteSecret", handlers::delete_secret}},
+    {Method::kPost, "/v1/{project_id}/secrets", {"CreateSecret", handlers::create_secret, Permission::kWrite}},
+    {Method::kGet, "/v1/{project_id}/secrets", {"ListSecrets", handlers::list_secrets, Permission::kRead}},
+    {Method::kGet, "/v1/{project_id}/secrets/{secret_name}", {"ShowSecret", handlers::show_secret, Permission::kRead}},
+    {Method::kPut, "/v1/{project_id}/secrets/{secret_name}", {"UpdateSecret", handlers::update_secret, Permission::kWrite}},
+    {Method::kDelete, "/v1/{project_id}/secrets/{secret_name}",
+     {"DeleteSecret", handlers::delete_secret, Permission::kWrite}},
     {Method::kPost, "/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create",
-     {"DeleteSecretForSchedule", handlers::schedule_secret_deletion}},
+     {"DeleteSecretForSchedule", handlers::schedule_secret_deletion, Permission::kWrite}},
     {Method::kPost, "/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/cancel",
-     {"RestoreSecret", handlers::cancel_secret_deletion}},
+     {"RestoreSecret", handlers::cancel_secret_deletion, Permission::kWrite}},
     {Method::kPost, "/v1/{project_id}/secrets/{secret_name}/versions",
-     {"CreateSecretVersion", handlers::create_secret_version}},
+     {"CreateSecretVersion", handlers::create_secret_version, Permission::kWrite}},
     {Method::kGet, "/v1/{project_id}/secrets/{secret_name}/versions",
-     {"ListSecretVersions", handlers::list_secret_versions}},
+     {"ListSecretVersions", handlers::list_secret_versions, Permission::kRead}},
     {Method::kGet, "/v1/{project_id}/secrets/{secret_name}/versions/{version_id}",
-     {"ShowSecretVersion", handlers::show_secret_version}},
+     {"ShowSecretVersion", handlers::show_secret_version, Permission::kRead}},
     {Method::kPut, "/v1/{project_id}/secrets/{secret_name}/versions/{version_id}",
-     {"UpdateVersion", handlers::update_secret_version}},
+     {"UpdateVersion", handlers::update_secret_version, Permission::kWrite}},
     {Method::kPost, "/v1/{project_id}/secrets/{secret_name}/stages",
-     {"CreateSecretStage", handlers::create_secret_stage}},
+     {"CreateSecretStage", handlers::create_secret_stage, Permission::kWrite}},
     {Method::kPut, "/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}",
-     {"UpdateSecretStage", handlers::update_secret_stage}},
+     {"UpdateSecretStage", handlers::update_secret_stage, Permission::kWrite}},
     {Method::kGet, "/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}",
-     {"ShowSecretStage", handlers::show_secret_stage}},
+     {"ShowSecretStage", handlers::show_secret_stage, Permission::kRead}},
     {Method::kDelete, "/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}",
-     {"DeleteSecretStage", handlers::delete_secret_stage}},
+     {"DeleteSecretStage", handlers::delete_secret_stage, Permission::kWrite}},
+    // Admin API: "csmsd" is not a project id (those are 32 hex characters), so these never shadow CSMS paths.
+    {Method::kPost, "/v1/csmsd/credentials",
+     {"CreateCredential", handlers::create_credential, Permission::kManageCredentials}},
+    {Method::kGet, "/v1/csmsd/credentials",
+     {"ListCredentials", handlers::list_credentials, Permission::kManageCredentials}},
+    {Method::kDelete, "/v1/csmsd/credentials/{credential_id}",
+     {"RevokeCredential", handlers::revoke_credential, Permission::kManageCredentials}},
+    {Method::kGet, "/v1/csmsd/master-key", {"ShowMasterKey", handlers::show_master_key, Permission::kManageVault}},
+    {Method::kPost, "/v1/csmsd/master-key/rotate",
+     {"RotateMasterKey", handlers::rotate_master_key, Permission::kManageVault}},
+    {Method::kGet, "/v1/csmsd/whoami", {"WhoAmI", handlers::whoami, Permission::kNone}},
 };
 
 core::Error invalid_request(std::string detail) {
@@ -59,7 +76,8 @@ Api::Api(ApiContext context) : context_(context) {
   for (const RouteRow& row : kRoutes) router_.add(row.method, row.path, row.route);
 }
 
-core::Result<http::Response> Api::dispatch(http::Request& request, const Route*& route) {
+core::Result<http::Response> Api::dispatch(http::Request& request, DispatchState& state) {
+  CSMS_TRY_ASSIGN(state.caller, authenticate(request, context_));
   auto match = router_.match(request.method, request.path);
   switch (match.outcome) {
     case http::Router<Route>::Outcome::kMatched: break;
@@ -68,40 +86,68 @@ core::Result<http::Response> Api::dispatch(http::Request& request, const Route*&
       return invalid_request("the method " + request.method_name + " is not served at " + request.path);
     case http::Router<Route>::Outcome::kBadEncoding: return invalid_request("the path has a malformed %-escape");
   }
-  route = match.route;
+  state.route = match.route;
+  state.params = std::move(match.params);
   const auto query = http::parse_query(request.raw_query);
   if (!query) return core::make_error(core::Errc::kInvalidParameter, "the query string has a malformed %-escape");
-  if (const auto project = match.params.find("project_id"); project != match.params.end()) {
+  std::string_view project_id;
+  if (const auto project = state.params.find("project_id"); project != state.params.end()) {
     CSMS_TRY(validate::project_id(project->second));
+    project_id = project->second;
+    // The SDK signs X-Project-Id from its credentials: a request for another project than it names is not the
+    // request that was authorised.
+    const auto header_project = request.header("x-project-id");
+    if (!header_project.empty() && header_project != project_id) {
+      return core::make_error(core::Errc::kUnauthenticated, "X-Project-Id does not match the project in the path");
+    }
   }
-  const Call call{request, match.params, *query};
-  return route->handler(context_, call);
+  CSMS_TRY(auth::authorize(*state.caller, state.route->permission, project_id));
+  const Call call{request, state.params, *query, *state.caller, state.notes};
+  return state.route->handler(context_, call);
 }
 
 http::Response Api::handle(http::Request& request) {
   const auto started = std::chrono::steady_clock::now();
-  const Route* route = nullptr;
-  auto result = dispatch(request, route);
+  DispatchState state;
   http::Response response;
-  if (result) {
-    response = std::move(*result);
+  if (audit_failing_) {
+    // Fail closed: nothing is served while the audit trail cannot be written. This request is refused and
+    // audited; once that record is written, the next request is served again.
+    response = error_response(core::make_error(core::Errc::kInternal, "the audit log cannot be written"));
   } else {
-    const core::Error& error = result.error();
-    const unsigned status = error_info(error.code).status;
-    if (status >= 500) {
-      log::error("request failed", {{"request_id", request.request_id},
-                                    {"operation", route ? route->operation : std::string_view("-")},
-                                    {"error", core::errc_name(error.code)},
-                                    {"detail", error.detail}});
+    auto result = dispatch(request, state);
+    if (result) {
+      response = std::move(*result);
+    } else {
+      const core::Error& error = result.error();
+      if (error_info(error.code).status >= 500) {
+        log::error("request failed", {{"request_id", request.request_id},
+                                      {"operation", state.route ? state.route->operation : std::string_view("-")},
+                                      {"error", core::errc_name(error.code)},
+                                      {"detail", error.detail}});
+      }
+      response = error_response(error, state.route ? state.route->error_shape : ErrorShape::kFlat);
     }
-    response = error_response(error, route ? route->error_shape : ErrorShape::kFlat);
+  }
+  const AuditFacts facts{request, state.caller ? &*state.caller : nullptr, state.route, &state.params, state.notes,
+                         response};
+  if (auto written = context_.audit.write(make_audit_record(facts, context_.access.clock())); !written) {
+    if (!audit_failing_) {
+      log::error("the audit log cannot be written; requests fail until it can",
+                 {{"file", context_.audit.path().string()}, {"detail", written.error().detail}});
+    }
+    audit_failing_ = true;
+    response = error_response(core::make_error(core::Errc::kInternal, "the audit log cannot be written"));
+  } else if (audit_failing_) {
+    audit_failing_ = false;
+    log::info("the audit log is writable again", {{"file", context_.audit.path().string()}});
   }
   if (log::enabled(log::Level::kDebug)) {
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     log::debug("request", {{"request_id", request.request_id},
                            {"method", request.method_name},
                            {"path", request.path},
-                           {"operation", route ? route->operation : std::string_view("-")},
+                           {"operation", state.route ? state.route->operation : std::string_view("-")},
                            {"status", response.status},
                            {"micros", static_cast<long long>(micros.count())}});
   }

@@ -5,6 +5,8 @@
 #include "http/message.hpp"
 #include "http/router.hpp"
 
+#include <optional>
+
 namespace csms::api {
 
 class Api final : public http::RequestHandler {
@@ -18,10 +20,19 @@ class Api final : public http::RequestHandler {
   const http::Router<Route>& router() const { return router_; }
 
  private:
-  core::Result<http::Response> dispatch(http::Request& request, const Route*& route);
+  /// What dispatch learned before it answered, for the audit record.
+  struct DispatchState {
+    std::optional<auth::Caller> caller;
+    const Route* route = nullptr;
+    http::PathParams params;
+    AuditNotes notes;
+  };
+
+  core::Result<http::Response> dispatch(http::Request& request, DispatchState& state);
 
   ApiContext context_;
   http::Router<Route> router_;
+  bool audit_failing_ = false;
 };
 
 }  // namespace csms::api

@@ -11,6 +11,8 @@ namespace {
 core::Result<http::Response> place_stage(ApiContext& context, const Call& call, const std::string& stage,
                                          std::string_view version_text) {
   const std::string& name = call.param("secret_name");
+  call.notes.stage_name = stage;
+  call.notes.version_id = std::string(version_text);
   CSMS_TRY_ASSIGN(const auto version, validate::body_version("version_id", version_text));
   if (!version) {
     return core::make_error(core::Errc::kNotFound,

@@ -40,6 +40,7 @@ core::Result<http::Response> create_secret_version(ApiContext& context, const Ca
   CSMS_TRY_ASSIGN(input.expire_time, read_expire_time(body, false));
   CSMS_TRY_ASSIGN(input.value, take_secret_value(body));
   CSMS_TRY_ASSIGN(const auto version, context.secrets.create_version(call.project_id(), name, std::move(input)));
+  call.notes.version_id = core::version_id(version.number);
   return json_response(boost::json::object{{"version_metadata", codec::version_metadata(version, name)}});
 }
 

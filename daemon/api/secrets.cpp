@@ -89,6 +89,7 @@ core::Result<http::Response> create_secret(ApiContext& context, const Call& call
   CSMS_TRY_ASSIGN(const auto name, required_string(body, "name"));
   CSMS_TRY(validate::name("name", name));
   input.name = std::string(name);
+  call.notes.secret_name = input.name;
   CSMS_TRY_ASSIGN(input.kms_key_id, read_kms_key_id(body));
   CSMS_TRY_ASSIGN(auto description, read_description(body));
   input.description = std::move(description).value_or("");

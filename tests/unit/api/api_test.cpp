@@ -1,7 +1,10 @@
 // api_test.cpp: api::Api::handle driven in-process (no sockets) over a real service: shapes, errors, validation.
 #include "api/routes.hpp"
 
+#include "audit/audit_log.hpp"
 #include "common/service_env.hpp"
+
+#include <unistd.h>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -39,7 +42,21 @@ std::string method_name(Method method) {
 }
 
 struct ApiEnv : csms::unit::ServiceEnv {
-  csms::api::Api api{csms::api::ApiContext{service}};
+  csms::domain::CredentialService credentials{*store, sealer, time.clock()};
+  csms::domain::KeyRotation keys{*store, keyring, csms::unit::test_key(99), "file", time.clock()};
+  csms::api::AccessSettings access{csms::auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
+  std::unique_ptr<csms::audit::AuditLog> audit = csms::unit::expect_ok(csms::audit::AuditLog::open(dir / "audit.log"));
+  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit}};
+  /// Who the in-process requests come from: by default the test's own uid on a Unix socket (admin).
+  csms::http::Peer peer = [] {
+    csms::http::Peer own;
+    own.transport = csms::http::Peer::Transport::kUnix;
+    own.uid = ::getuid();
+    own.gid = ::getgid();
+    own.pid = ::getpid();
+    return own;
+  }();
+  csms::http::HeaderList headers;
 
   Reply call(Method method, const std::string& target, const std::string& body = "") {
     csms::http::Request request;
@@ -51,6 +68,8 @@ struct ApiEnv : csms::unit::ServiceEnv {
     request.raw_query = question == std::string::npos ? "" : target.substr(question + 1);
     request.body.assign(body.begin(), body.end());
     request.request_id = "0123456789abcdef0123456789abcdef";
+    request.peer = peer;
+    request.headers = headers;
     const auto response = api.handle(request);
     Reply reply{response.status, std::string(response.body.begin(), response.body.end()), response.content_type, {}};
     if (!reply.body.empty()) {
@@ -939,7 +958,7 @@ TEST_CASE("a value that no longer decrypts is 500 CSMS.0001 without internals", 
   CHECK(reply.body.find("one") == std::string::npos);
 }
 
-TEST_CASE("the route table serves operations 1 to 15 of the reference", "[unit][api][routing]") {
+TEST_CASE("the route table serves operations 1 to 15 of the reference and the admin API", "[unit][api][routing]") {
   ApiEnv env;
   std::set<std::string> routes;
   env.api.router().for_each([&](Method method, const std::vector<std::string>& segments, const auto&) {
@@ -964,6 +983,12 @@ TEST_CASE("the route table serves operations 1 to 15 of the reference", "[unit][
                       "PUT " + s + "/{secret_name}/stages/{stage_name}",
                       "GET " + s + "/{secret_name}/stages/{stage_name}",
                       "DELETE " + s + "/{secret_name}/stages/{stage_name}",
+                      "POST /v1/csmsd/credentials",
+                      "GET /v1/csmsd/credentials",
+                      "DELETE /v1/csmsd/credentials/{credential_id}",
+                      "GET /v1/csmsd/master-key",
+                      "POST /v1/csmsd/master-key/rotate",
+                      "GET /v1/csmsd/whoami",
                   });
 }
 
