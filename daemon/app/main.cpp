@@ -1,26 +1,36 @@
 // main.cpp: composition root only: flags → log → vault (store, migrations, key) → service → API → listeners → run
 // → drain.
 #include "api/routes.hpp"
+#include "audit/audit_log.hpp"
+#include "auth/peer_rules.hpp"
+#include "app/hardening.hpp"
 #include "app/options.hpp"
 #include "app/prune_timer.hpp"
+#include "app/reseal_timer.hpp"
 #include "app/vault.hpp"
 #include "core/duration.hpp"
 #include "crypto/sealer.hpp"
 #include "domain/master_key_check.hpp"
+#include "domain/credential_service.hpp"
+#include "domain/key_rotation.hpp"
 #include "domain/secret_service.hpp"
 #include "http/server.hpp"
+#include "http/tls.hpp"
 #include "log/log.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <string>
 #include <type_traits>
 
 #include <csignal>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -73,34 +83,65 @@ int main(int argc, char** argv) {
     return 0;
   }
   log::configure(options.log_level);
+  // Before the key is loaded, so the key never sits in swappable memory or in a core file.
+  const app::HardeningReport hardening = app::harden_process();
+  if (!hardening.core_dumps_disabled) log::warning("core dumps could not be disabled; a crash may write secrets to disk");
+  if (hardening.memory_locked) log::debug("memory locked");
+  else log::warning(hardening.memory_lock_note);
   // Every file the daemon creates (database, WAL, key, socket) is private to its user.
   ::umask(0077);
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto vault = app::open_vault(options.data_dir);
+  auto vault = app::open_vault(options.data_dir, options.master_key, core::system_now());
   if (!vault) return fail("cannot open the vault", vault.error());
   for (const std::string& warning : vault->warnings) log::warning(warning);
-  if (vault->created_key) log::info("created a new master key", {{"file", (options.data_dir / app::kMasterKeyFile).string()}});
+  if (vault->created_key) log::info("created a new master key", {{"file", vault->created_key_file.string()}});
   const crypto::Sealer sealer(*vault->keyring);
   if (auto checked = domain::verify_master_key(*vault->store, sealer, core::system_now()); !checked) {
     return fail("the master key does not open this vault", checked.error());
   }
 
+  auto audit_log = audit::AuditLog::open(options.audit_log);
+  if (!audit_log) return fail("cannot open the audit log", audit_log.error());
+
   domain::SecretService service(*vault->store, sealer, core::system_now);
-  api::Api api(api::ApiContext{service});
+  domain::CredentialService credentials(*vault->store, sealer, core::system_now);
+  domain::KeyRotation key_rotation(*vault->store, *vault->keyring, std::move(vault->key_encryption_key),
+                                   vault->key_source, core::system_now);
+  api::AccessSettings access;
+  if (options.default_peers) access.peer_rules = auth::default_peer_rules(::getuid());
+  access.peer_rules.insert(access.peer_rules.end(), options.peer_rules.begin(), options.peer_rules.end());
+  access.clock = core::system_now;
+  api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log});
   boost::asio::io_context io(1);
   http::Limits limits;
   limits.idle_timeout = options.idle_timeout;
   limits.max_connections = connection_cap(limits.max_connections);
   http::Server server(io, api, limits);
+  // One TLS context for every TCP listener, loaded before any socket exists so a bad certificate or key stops the
+  // start with nothing bound.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (options.tls_cert && options.tls_key) {
+    auto loaded = http::make_tls_context(*options.tls_cert, *options.tls_key);
+    if (!loaded) return fail("cannot load the TLS certificate and key", loaded.error());
+    tls = std::move(*loaded);
+  }
+  const http::UnixSocketOptions socket_options{options.socket_mode, options.socket_group};
   for (const app::ListenSpec& listen : options.listens) {
     core::Status bound = std::visit(
         [&](const auto& spec) -> core::Status {
           if constexpr (std::is_same_v<std::decay_t<decltype(spec)>, app::UnixListen>) {
             CSMS_TRY(app::ensure_private_directory(spec.path.parent_path()));
-            return server.listen_unix(spec.path);
+            struct stat directory {};
+            if ((options.socket_mode & 0066) != 0 && ::stat(spec.path.parent_path().c_str(), &directory) == 0 &&
+                (directory.st_mode & (S_IXGRP | S_IXOTH)) == 0) {
+              // A wider socket mode is no use while the directory keeps everyone else out.
+              log::warning("the socket's directory is private; only its owner can reach the socket",
+                           {{"directory", spec.path.parent_path().string()}});
+            }
+            return server.listen_unix(spec.path, socket_options);
           } else {
-            return server.listen_tcp(spec.address, spec.port, options.allow_remote_tcp);
+            return server.listen_tcp(spec.address, spec.port, options.allow_remote_tcp, tls);
           }
         },
         listen);
@@ -108,17 +149,35 @@ int main(int argc, char** argv) {
   }
 
   app::PruneTimer prune(io, service, options.prune_interval, options.prune_grace);
+  app::ResealTimer reseal(io, key_rotation, options.reseal_batch_rows);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
     log::info("shutting down", {{"signal", signal_number}, {"connections", static_cast<unsigned long long>(server.connection_count())}});
     prune.stop();
+    reseal.stop();
     server.drain([&]() { io.stop(); });
   });
+  // SIGHUP reopens the audit log, so logrotate can move the file away (postrotate: systemctl kill -s HUP).
+  boost::asio::signal_set reload(io, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_reload = [&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    if (auto reopened = (*audit_log)->reopen(); reopened) {
+      log::info("reopened the audit log", {{"file", options.audit_log.string()}});
+    } else {
+      log::error("cannot reopen the audit log; still writing to the old file", {{"detail", reopened.error().detail}});
+    }
+    reload.async_wait(on_reload);
+  };
+  reload.async_wait(on_reload);
 
   server.start();
   prune.start();
+  reseal.start();
   log::info("vault open", {{"data_dir", options.data_dir.string()},
+                           {"master_key", vault->key_source},
+                           {"data_key", static_cast<unsigned long long>(vault->keyring->current_key_id())},
+                           {"audit_log", options.audit_log.string()},
                            {"prune_interval", core::format_duration(options.prune_interval)},
                            {"prune_grace", core::format_duration(options.prune_grace)}});
   for (const std::string& endpoint : server.endpoints()) announce("listening on " + endpoint);

@@ -1,31 +1,20 @@
 // options.cpp: flag parsing.
 #include "app/options.hpp"
 
+#include "app/paths.hpp"
 #include "core/duration.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
-#include <cstdlib>
+#include <cstring>
 #include <optional>
+#include <variant>
+
+#include <grp.h>
 
 namespace csms::app {
 namespace {
-
-std::optional<std::filesystem::path> env_path(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return std::nullopt;
-  return std::filesystem::path(value);
-}
-
-std::filesystem::path default_data_dir() {
-  if (auto data_home = env_path("XDG_DATA_HOME")) return *data_home / "csmsd";
-  if (auto home = env_path("HOME")) return *home / ".local/share/csmsd";
-  return std::filesystem::path(".csmsd");
-}
-
-std::filesystem::path default_socket(const std::filesystem::path& data_dir) {
-  if (auto runtime = env_path("XDG_RUNTIME_DIR")) return *runtime / "csmsd/csmsd.sock";
-  return data_dir / "csmsd.sock";
-}
 
 bool parse_duration_flag(std::string_view flag, std::string_view text, std::chrono::milliseconds& out,
                          std::vector<std::string>& errors) {
@@ -37,6 +26,46 @@ bool parse_duration_flag(std::string_view flag, std::string_view text, std::chro
   }
   out = *value;
   return true;
+}
+
+// Octal digits only (a leading 0 is optional), within 0600..0666: the owner keeps read and write, execute bits mean
+// nothing on a socket.
+void parse_socket_mode(std::string_view text, mode_t& out, std::vector<std::string>& errors) {
+  unsigned mode = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), mode, 8);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || (mode & ~0666u) != 0 ||
+      (mode & 0600u) != 0600u) {
+    errors.push_back("--socket-mode: expected an octal mode from 0600 to 0666 such as 0660, got '" + std::string(text) +
+                     "'");
+    return;
+  }
+  out = static_cast<mode_t>(mode);
+}
+
+// A number is taken as a GID as is (it need not have a name); anything else must name a group in the group database.
+void parse_socket_group(std::string_view text, std::optional<gid_t>& out, std::vector<std::string>& errors) {
+  unsigned long id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (!text.empty() && ec == std::errc() && end == text.data() + text.size() &&
+      id < static_cast<unsigned long>(static_cast<gid_t>(-1))) {
+    out = static_cast<gid_t>(id);
+    return;
+  }
+  const std::string name(text);
+  std::vector<char> buffer(4096);
+  group entry{};
+  group* found = nullptr;
+  int error = 0;
+  while ((error = ::getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found)) == ERANGE &&
+         buffer.size() < (1u << 20)) {
+    buffer.resize(buffer.size() * 2);
+  }
+  if (name.empty() || error != 0 || found == nullptr) {
+    errors.push_back("--socket-group: no group named '" + name + "'" +
+                     (error != 0 ? std::string(" (") + std::strerror(error) + ")" : std::string()));
+    return;
+  }
+  out = found->gr_gid;
 }
 
 }  // namespace
@@ -71,6 +100,41 @@ bool parse_listen(std::string_view text, ListenSpec& out, std::string& error) {
   return true;
 }
 
+bool parse_master_key(std::string_view text, MasterKeySpec& out, std::string& error) {
+  MasterKeySpec spec;
+  if (text == "file") {
+    spec.kind = MasterKeySpec::Kind::kFile;
+  } else if (text.starts_with("file:") && text.size() > 5) {
+    spec.kind = MasterKeySpec::Kind::kFile;
+    spec.file = std::filesystem::absolute(std::filesystem::path(text.substr(5)));
+  } else if (text == "credential" || (text.starts_with("credential:") && text.size() > 11)) {
+    spec.kind = MasterKeySpec::Kind::kCredential;
+    if (text.size() > 10) spec.credential_name = std::string(text.substr(11));
+    if (spec.credential_name.find('/') != std::string::npos) {
+      error = "a credential name cannot contain '/'";
+      return false;
+    }
+  } else if (text.starts_with("passphrase-fd:")) {
+    const std::string_view number = text.substr(14);
+    int fd = -1;
+    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), fd);
+    if (ec != std::errc() || end != number.data() + number.size() || fd < 0) {
+      error = "passphrase-fd: needs a file descriptor number";
+      return false;
+    }
+    spec.kind = MasterKeySpec::Kind::kPassphraseFd;
+    spec.fd = fd;
+  } else if (text == "passphrase-prompt") {
+    spec.kind = MasterKeySpec::Kind::kPassphrasePrompt;
+  } else {
+    error = "expected file, file:PATH, credential[:NAME], passphrase-fd:N or passphrase-prompt, got '" +
+            std::string(text) + "'";
+    return false;
+  }
+  out = std::move(spec);
+  return true;
+}
+
 ParseResult parse_options(int argc, const char* const* argv) {
   ParseResult result;
   Options& options = result.options;
@@ -93,7 +157,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
       value = argv[++i];
       return true;
     };
-    const bool is_switch = flag == "--help" || flag == "-h" || flag == "--version" || flag == "--allow-remote-tcp";
+    const bool is_switch = flag == "--help" || flag == "-h" || flag == "--version" || flag == "--allow-remote-tcp" ||
+                           flag == "--no-default-peers";
     if (is_switch && has_inline_value) {
       // "--allow-remote-tcp=false" must not silently mean "on".
       result.errors.push_back(std::string(flag) + " takes no value");
@@ -123,6 +188,19 @@ ParseResult parse_options(int argc, const char* const* argv) {
           result.errors.push_back("--listen: " + error);
         }
       }
+    } else if (flag == "--tls-cert" || flag == "--tls-key") {
+      if (take_value()) {
+        if (value.empty()) {
+          result.errors.push_back(std::string(flag) + ": empty path");
+        } else {
+          (flag == "--tls-cert" ? options.tls_cert : options.tls_key) =
+              std::filesystem::absolute(std::filesystem::path(value));
+        }
+      }
+    } else if (flag == "--socket-mode") {
+      if (take_value()) parse_socket_mode(value, options.socket_mode, result.errors);
+    } else if (flag == "--socket-group") {
+      if (take_value()) parse_socket_group(value, options.socket_group, result.errors);
     } else if (flag == "--prune-interval") {
       if (take_value()) parse_duration_flag(flag, value, options.prune_interval, result.errors);
     } else if (flag == "--prune-grace") {
@@ -137,12 +215,60 @@ ParseResult parse_options(int argc, const char* const* argv) {
           result.errors.push_back("--log-level: expected debug, info, warning or error, got '" + std::string(value) + "'");
         }
       }
+    } else if (flag == "--no-default-peers") {
+      options.default_peers = false;
+    } else if (flag == "--master-key") {
+      if (take_value()) {
+        std::string error;
+        if (!parse_master_key(value, options.master_key, error)) result.errors.push_back("--master-key: " + error);
+      }
+    } else if (flag == "--peer") {
+      if (take_value()) {
+        auth::PeerRule rule;
+        std::string error;
+        if (auth::parse_peer_rule(value, rule, error)) {
+          options.peer_rules.push_back(std::move(rule));
+        } else {
+          result.errors.push_back(error);
+        }
+      }
+    } else if (flag == "--reseal-batch-rows") {
+      if (take_value()) {
+        std::size_t rows = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), rows);
+        if (ec != std::errc() || end != value.data() + value.size() || rows == 0 || rows > 100000) {
+          result.errors.push_back("--reseal-batch-rows: expected 1 to 100000, got '" + std::string(value) + "'");
+        } else {
+          options.reseal_batch_rows = rows;
+        }
+      }
+    } else if (flag == "--audit-log") {
+      if (take_value()) {
+        if (value.empty()) {
+          result.errors.push_back("--audit-log: empty path");
+        } else {
+          options.audit_log = std::filesystem::absolute(std::filesystem::path(value));
+        }
+      }
     } else {
       result.errors.push_back("unknown argument '" + std::string(argv[i]) + "'");
     }
   }
   options.data_dir = data_dir.value_or(default_data_dir());
-  if (options.listens.empty()) options.listens.push_back(UnixListen{default_socket(options.data_dir)});
+  if (options.listens.empty()) options.listens.push_back(UnixListen{default_socket_path(options.data_dir)});
+  if (options.audit_log.empty()) options.audit_log = options.data_dir / "audit.log";
+  const auto has_listener = [&](auto kind) {
+    return std::any_of(options.listens.begin(), options.listens.end(),
+                       [](const ListenSpec& spec) { return std::holds_alternative<decltype(kind)>(spec); });
+  };
+  if (options.tls_cert.has_value() != options.tls_key.has_value()) {
+    result.errors.push_back("--tls-cert and --tls-key go together: give both or neither");
+  } else if (options.tls_cert && !has_listener(TcpListen{})) {
+    result.errors.push_back("--tls-cert/--tls-key: no TCP listener to apply them to (add --listen HOST:PORT)");
+  }
+  if ((options.socket_mode != 0600 || options.socket_group) && !has_listener(UnixListen{})) {
+    result.errors.push_back("--socket-mode/--socket-group: no Unix socket listener to apply them to");
+  }
   return result;
 }
 
@@ -152,14 +278,27 @@ std::string usage() {
          "An offline Huawei Cloud CSMS v1 secret vault.\n"
          "\n"
          "  --data-dir DIR          database and master key (default $XDG_DATA_HOME/csmsd or ~/.local/share/csmsd)\n"
-         "  --listen unix:PATH      serve on a Unix socket (mode 0600); repeatable\n"
+         "  --listen unix:PATH      serve on a Unix socket (mode 0600 unless --socket-mode); repeatable\n"
          "  --listen HOST:PORT      serve on TCP; loopback only unless --allow-remote-tcp; port 0 picks one\n"
          "                          (default: unix:$XDG_RUNTIME_DIR/csmsd/csmsd.sock or unix:DATA_DIR/csmsd.sock)\n"
          "  --allow-remote-tcp      permit non-loopback TCP addresses\n"
+         "  --tls-cert FILE         PEM certificate chain (server certificate first) for TLS on every TCP listener\n"
+         "  --tls-key FILE          PEM private key (unencrypted) of --tls-cert; the two go together\n"
+         "  --socket-mode OCTAL     mode of the Unix sockets, 0600 to 0666 (default 0600), e.g. 0660\n"
+         "  --socket-group GROUP    group (name or GID) given the Unix sockets, for use with --socket-mode 0660\n"
          "  --prune-interval DUR    how often deprecated versions and due deletions are purged (default 1m)\n"
          "  --prune-grace DUR       how long a version without a stage is kept before it is purged (default 24h)\n"
          "  --idle-timeout DUR      idle keep-alive and slow-request limit per connection (default 30s)\n"
          "  --log-level LEVEL       debug, info, warning or error (default info)\n"
+         "  --master-key SOURCE     the key that wraps the vault's data keys: file (DATA_DIR/master.key, created\n"
+         "                          for a new vault), file:PATH, credential[:NAME] (systemd $CREDENTIALS_DIRECTORY,\n"
+         "                          default name csmsd-master-key), passphrase-fd:N or passphrase-prompt (scrypt)\n"
+         "  --peer RULE             Unix socket peers served without keys: uid:N=ROLE[:PROJECT,...], gid:N=...,\n"
+         "                          user:NAME=..., group:NAME=...; ROLE is reader, writer or admin; repeatable\n"
+         "  --no-default-peers      do not make the daemon's own uid and root admin on the socket\n"
+         "  --reseal-batch-rows N   rows re-sealed per transaction after a key rotation (default 200); smaller\n"
+         "                          batches keep request latency lower while the rotation runs\n"
+         "  --audit-log FILE        one JSON line per request (default DATA_DIR/audit.log); reopened on SIGHUP\n"
          "  --version               print the version\n"
          "  --help                  print this help\n"
          "\n"

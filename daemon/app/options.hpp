@@ -1,14 +1,18 @@
 // options.hpp: csmsd's command-line flags, their defaults and their validation (every error reported at once).
 #pragma once
 
+#include "auth/peer_rules.hpp"
 #include "log/log.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace csms::app {
 
@@ -23,6 +27,17 @@ struct TcpListen {
 
 using ListenSpec = std::variant<UnixListen, TcpListen>;
 
+/// Where the key-encryption key comes from (docs/auth.md, "Master key").
+struct MasterKeySpec {
+  enum class Kind { kFile, kCredential, kPassphraseFd, kPassphrasePrompt };
+  Kind kind = Kind::kFile;
+  std::filesystem::path file;  ///< kFile; empty means <data-dir>/master.key
+  std::string credential_name = "csmsd-master-key";  ///< kCredential: a file in $CREDENTIALS_DIRECTORY
+  int fd = -1;                                        ///< kPassphraseFd
+};
+
+bool parse_master_key(std::string_view text, MasterKeySpec& out, std::string& error);
+
 struct Options {
   std::filesystem::path data_dir;
   std::vector<ListenSpec> listens;
@@ -30,6 +45,17 @@ struct Options {
   std::chrono::milliseconds prune_grace{std::chrono::hours(24)};
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
   bool allow_remote_tcp = false;
+  MasterKeySpec master_key;
+  std::vector<auth::PeerRule> peer_rules;  ///< --peer, in the order given
+  bool default_peers = true;               ///< the daemon's own uid and root are admin on the socket
+  std::filesystem::path audit_log;         ///< default <data-dir>/audit.log
+  std::size_t reseal_batch_rows = 200;     ///< rows re-sealed per transaction after a master key rotation
+  /// PEM certificate chain and private key for every TCP listener (both or neither; TCP listeners are plain without).
+  std::optional<std::filesystem::path> tls_cert;
+  std::optional<std::filesystem::path> tls_key;
+  /// Mode and group of every Unix socket (0600..0666; the daemon's group when unset).
+  mode_t socket_mode = 0600;
+  std::optional<gid_t> socket_group;
   log::Level log_level = log::Level::kInfo;
   bool show_help = false;
   bool show_version = false;

@@ -1,7 +1,8 @@
 // vault.cpp: the start-up sequence for the data directory.
 #include "app/vault.hpp"
 
-#include "domain/master_key_check.hpp"
+#include "app/key_source.hpp"
+#include "domain/data_keys.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -53,7 +54,8 @@ core::Result<DataDirLock> lock_data_dir(const std::filesystem::path& data_dir) {
 
 }  // namespace
 
-core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir) {
+core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir, const MasterKeySpec& key_spec,
+                                   core::EpochMillis now) {
   CSMS_TRY(ensure_private_directory(data_dir));
   OpenVault vault;
   CSMS_TRY_ASSIGN(vault.lock, lock_data_dir(data_dir));
@@ -63,20 +65,14 @@ core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir) {
                              " is accessible by group or others; chmod 700 is recommended");
   }
   CSMS_TRY_ASSIGN(vault.store, store::sqlite::SqliteStore::open(data_dir / kDatabaseFile));
-  const auto key_file = data_dir / kMasterKeyFile;
-  auto loaded = crypto::Keyring::load(key_file);
-  if (!loaded && loaded.error().code == core::Errc::kNotFound) {
-    CSMS_TRY_ASSIGN(const bool had_key, domain::vault_has_master_key(*vault.store));
-    if (had_key) {
-      return core::make_error(core::Errc::kCryptoFailure,
-                              "the master key file " + key_file.string() +
-                                  " is missing but the vault holds sealed data; restore the key file");
-    }
-    loaded = crypto::Keyring::create(key_file);
-    vault.created_key = true;
-  }
-  if (!loaded) return loaded.error();
-  vault.keyring = std::make_unique<crypto::Keyring>(std::move(*loaded));
+  CSMS_TRY_ASSIGN(const bool has_keys, domain::vault_has_keys(*vault.store));
+  CSMS_TRY_ASSIGN(auto kek, load_key_encryption_key(key_spec, data_dir, *vault.store, has_keys));
+  CSMS_TRY_ASSIGN(auto keyring, domain::open_data_keys(*vault.store, kek.key.span(), kek.legacy_key_id, now));
+  vault.keyring = std::make_unique<crypto::Keyring>(std::move(keyring));
+  vault.created_key = kek.created;
+  vault.created_key_file = kek.created_file;
+  vault.key_source = kek.source;
+  vault.key_encryption_key = std::move(kek.key);
   return vault;
 }
 

@@ -1,7 +1,10 @@
 // vault.hpp: opening a vault directory: data directory checks, the database, the master key and its check.
 #pragma once
 
+#include "app/options.hpp"
 #include "core/error.hpp"
+#include "core/secure_buffer.hpp"
+#include "core/time.hpp"
 #include "crypto/keyring.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -33,8 +36,13 @@ class DataDirLock {
 struct OpenVault {
   DataDirLock lock;
   std::unique_ptr<store::sqlite::SqliteStore> store;
+  /// The vault's data keys, unwrapped.
   std::unique_ptr<crypto::Keyring> keyring;
+  /// Kept to wrap the data keys that rotation creates.
+  core::SecureBuffer key_encryption_key;
+  std::string key_source;
   bool created_key = false;
+  std::filesystem::path created_key_file;
   /// Conditions worth a warning that do not stop the daemon (e.g. a data directory others can enter).
   std::vector<std::string> warnings;
 };
@@ -42,9 +50,12 @@ struct OpenVault {
 inline constexpr const char* kDatabaseFile = "csmsd.db";
 inline constexpr const char* kMasterKeyFile = "master.key";
 
-/// Creates the data directory (mode 0700) if needed, locks it against a second daemon, opens and migrates the database, then loads the master key,
-/// or creates it for a vault that never had one. A vault that has sealed data but no key file is refused.
-core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir);
+/// Creates the data directory (mode 0700) if needed, locks it against a second daemon, opens and migrates the
+/// database, obtains the key-encryption key from `key_spec` (creating a key file for a vault that never had a key)
+/// and unwraps the data keys with it. A vault that has sealed data but no key, or a key that opens nothing, is
+/// refused.
+core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir, const MasterKeySpec& key_spec,
+                                   core::EpochMillis now);
 
 /// Creates `directory` and its missing parents with mode 0700.
 core::Status ensure_private_directory(const std::filesystem::path& directory);

@@ -11,6 +11,9 @@
 #include <variant>
 #include <vector>
 
+#include <grp.h>
+#include <unistd.h>
+
 namespace {
 
 using csms::app::ListenSpec;
@@ -221,7 +224,7 @@ TEST_CASE("switches take no value: --allow-remote-tcp=false does not allow remot
 
 TEST_CASE("a flag without its value at the end is an error", "[unit][app][options]") {
   const char* flag = GENERATE("--data-dir", "--listen", "--prune-interval", "--prune-grace", "--idle-timeout",
-                              "--log-level");
+                              "--log-level", "--tls-cert", "--tls-key", "--socket-mode", "--socket-group");
   const auto result = parse({flag});
   REQUIRE(result.errors.size() == 1);
   CHECK(result.errors[0].find(flag) != std::string::npos);
@@ -238,10 +241,99 @@ TEST_CASE("durations must be positive", "[unit][app][options]") {
 TEST_CASE("usage mentions every flag", "[unit][app][options]") {
   const std::string text = csms::app::usage();
   for (const char* flag : {"--data-dir", "--listen", "--allow-remote-tcp", "--prune-interval", "--prune-grace",
-                           "--idle-timeout", "--log-level", "--version", "--help"}) {
+                           "--idle-timeout", "--log-level", "--version", "--help", "--tls-cert", "--tls-key",
+                           "--socket-mode", "--socket-group"}) {
     INFO(flag);
     CHECK(text.find(flag) != std::string::npos);
   }
+}
+
+TEST_CASE("the tls-cert and tls-key flags go together and apply to TCP listeners", "[unit][app][options]") {
+  auto result = parse({"--listen", "127.0.0.1:0", "--tls-cert", "/etc/csmsd/chain.pem", "--tls-key=relative/key.pem"});
+  INFO(joined(result.errors));
+  CHECK(result.errors.empty());
+  CHECK(result.options.tls_cert == std::optional<fs::path>("/etc/csmsd/chain.pem"));
+  CHECK(result.options.tls_key == std::optional<fs::path>(fs::current_path() / "relative/key.pem"));
+
+  result = parse({"--listen", "127.0.0.1:0"});
+  CHECK_FALSE(result.options.tls_cert.has_value());
+  CHECK_FALSE(result.options.tls_key.has_value());
+
+  const char* flag = GENERATE("--tls-cert", "--tls-key");
+  INFO(flag);
+  result = parse({"--listen", "127.0.0.1:0", flag, "/some/file"});
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].find("--tls-cert and --tls-key") != std::string::npos);
+  result = parse({"--listen", "127.0.0.1:0", flag, ""});
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].find("empty path") != std::string::npos);
+}
+
+TEST_CASE("TLS files without a TCP listener are an error", "[unit][app][options]") {
+  EnvVar runtime("XDG_RUNTIME_DIR", "/run/user/4242");
+  for (const auto& args : {std::vector<const char*>{"--tls-cert", "/c.pem", "--tls-key", "/k.pem"},
+                           std::vector<const char*>{"--listen", "unix:/tmp/a.sock", "--tls-cert", "/c.pem",
+                                                    "--tls-key", "/k.pem"}}) {
+    const auto result = parse(args);
+    INFO(joined(result.errors));
+    REQUIRE(result.errors.size() == 1);
+    CHECK(result.errors[0].find("no TCP listener") != std::string::npos);
+  }
+}
+
+TEST_CASE("the socket-mode flag takes an octal mode from 0600 to 0666", "[unit][app][options]") {
+  CHECK(parse({}).options.socket_mode == 0600);
+  struct Case {
+    const char* text;
+    mode_t mode;
+  };
+  const Case c = GENERATE(values<Case>({{"0600", 0600}, {"0660", 0660}, {"660", 0660}, {"0640", 0640}, {"0666", 0666},
+                                         {"00620", 0620}}));
+  INFO(c.text);
+  const auto result = parse({"--socket-mode", c.text});
+  INFO(joined(result.errors));
+  CHECK(result.errors.empty());
+  CHECK(result.options.socket_mode == c.mode);
+}
+
+TEST_CASE("the socket-mode flag refuses anything but an octal mode from 0600 to 0666", "[unit][app][options]") {
+  const char* text = GENERATE("", "0700", "0777", "0400", "0200", "0000", "0670", "01660", "4660", "0680", "rw-rw----",
+                              "0x1b0", "-0660", " 0660", "0660 ");
+  INFO("'" << text << "'");
+  const auto result = parse({"--socket-mode", text});
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].find("--socket-mode") != std::string::npos);
+  CHECK(result.options.socket_mode == 0600);
+}
+
+TEST_CASE("the socket-group flag takes a group name or a numeric GID", "[unit][app][options]") {
+  CHECK_FALSE(parse({}).options.socket_group.has_value());
+  auto result = parse({"--socket-group", "4321"});
+  CHECK(result.errors.empty());
+  CHECK(result.options.socket_group == std::optional<gid_t>(4321));
+
+  const group* own = ::getgrgid(::getgid());
+  if (own != nullptr) {
+    result = parse({"--socket-group", own->gr_name});
+    INFO(joined(result.errors));
+    CHECK(result.errors.empty());
+    CHECK(result.options.socket_group == std::optional<gid_t>(::getgid()));
+  }
+
+  const char* unknown = GENERATE("csmsd-no-such-group-7f3a", "", "-1", "12ab");
+  INFO("'" << unknown << "'");
+  result = parse({"--socket-group", unknown});
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].find("--socket-group") != std::string::npos);
+  CHECK_FALSE(result.options.socket_group.has_value());
+}
+
+TEST_CASE("socket flags without a Unix socket listener are an error", "[unit][app][options]") {
+  const auto result = parse({"--listen", "127.0.0.1:0", "--socket-mode", "0660"});
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].find("no Unix socket listener") != std::string::npos);
+  CHECK(parse({"--listen", "127.0.0.1:0", "--socket-group", "0"}).errors.size() == 1);
+  CHECK(parse({"--listen", "127.0.0.1:0", "--listen", "unix:/tmp/s", "--socket-mode", "0660"}).errors.empty());
 }
 
 }  // namespace

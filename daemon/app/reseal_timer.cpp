@@ -1,0 +1,58 @@
+// reseal_timer.cpp: pacing and logging of re-seal batches.
+#include "app/reseal_timer.hpp"
+
+#include "log/log.hpp"
+
+namespace csms::app {
+namespace {
+
+constexpr std::chrono::milliseconds kBusyTick{5};
+constexpr std::chrono::milliseconds kIdleTick{250};
+constexpr std::chrono::milliseconds kRetryTick{2000};
+
+}  // namespace
+
+ResealTimer::ResealTimer(boost::asio::io_context& io, domain::KeyRotation& rotation, std::size_t batch_rows)
+    : timer_(io), rotation_(rotation), batch_rows_(batch_rows) {}
+
+void ResealTimer::start() { schedule(std::chrono::milliseconds(0)); }
+
+void ResealTimer::stop() {
+  stopped_ = true;
+  timer_.cancel();
+}
+
+void ResealTimer::schedule(std::chrono::milliseconds delay) {
+  if (stopped_) return;
+  timer_.expires_after(delay);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    run_once();
+  });
+}
+
+void ResealTimer::run_once() {
+  if (!rotation_.reseal_pending()) {
+    schedule(kIdleTick);
+    return;
+  }
+  const auto resealed = rotation_.reseal_batch(batch_rows_);
+  if (!resealed) {
+    // The batch rolled back; rows stay readable under their old key and the next attempt retries them.
+    log::error("re-sealing failed", {{"error", core::errc_name(resealed.error().code)}, {"detail", resealed.error().detail}});
+    schedule(kRetryTick);
+    return;
+  }
+  if (*resealed > 0) {
+    resealed_in_run_ += *resealed;
+    schedule(kBusyTick);
+    return;
+  }
+  if (resealed_in_run_ > 0) {
+    log::info("re-sealing complete", {{"rows", static_cast<unsigned long long>(resealed_in_run_)}});
+  }
+  resealed_in_run_ = 0;
+  schedule(kIdleTick);
+}
+
+}  // namespace csms::app

@@ -1,0 +1,33 @@
+// reseal_timer.hpp: the background task that re-seals rows under the current data key after a rotation.
+#pragma once
+
+#include "domain/key_rotation.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+
+namespace csms::app {
+
+/// While re-sealing has work, runs one small batch (one short write transaction) per tick, so requests on the
+/// same I/O thread are served between batches; otherwise it only checks the flag now and then.
+class ResealTimer {
+ public:
+  ResealTimer(boost::asio::io_context& io, domain::KeyRotation& rotation, std::size_t batch_rows = 200);
+
+  void start();
+  void stop();
+
+ private:
+  void schedule(std::chrono::milliseconds delay);
+  void run_once();
+
+  boost::asio::steady_timer timer_;
+  domain::KeyRotation& rotation_;
+  std::size_t batch_rows_;
+  std::size_t resealed_in_run_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace csms::app
