@@ -1,0 +1,142 @@
+// client.cpp: Beast request/response on a generic stream socket, driven by an io_context with one deadline.
+#include "ctl/client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <optional>
+
+namespace csms::ctl {
+namespace {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+using error_code = boost::system::error_code;
+using GenericStream = net::generic::stream_protocol;
+// Wiping storage for everything that may carry a secret: the request and response bodies and the read buffer.
+using SecureBody = http::basic_string_body<char, std::char_traits<char>, core::WipingAllocator<char>>;
+using ReadBuffer = boost::beast::basic_flat_buffer<core::WipingAllocator<char>>;
+// The request's header fields carry the token.
+using SecureFields = http::basic_fields<core::WipingAllocator<char>>;
+using Request = http::request<SecureBody, SecureFields>;
+
+constexpr std::uint64_t kMaxAnswerBody = 16 * 1024 * 1024;
+
+GenericStream::endpoint to_endpoint(const Target& target) {
+  if (target.kind == Target::Kind::kUnix) {
+    return GenericStream::endpoint(net::local::stream_protocol::endpoint(target.socket.string()));
+  }
+  return GenericStream::endpoint(net::ip::tcp::endpoint(net::ip::make_address(target.host), target.port));
+}
+
+// One exchange. Each step is asynchronous only so that it can be abandoned at the deadline.
+class Exchange {
+ public:
+  Exchange(const Target& target, std::chrono::milliseconds timeout)
+      : target_(target), timeout_(timeout), deadline_(std::chrono::steady_clock::now() + timeout), socket_(ioc_) {}
+
+  ~Exchange() {
+    error_code ignored;
+    socket_.close(ignored);
+  }
+
+  core::Result<Answer> run(Request& request) {
+    error_code ec;
+    CSMS_TRY(step("connect", ec, [&](auto done) { socket_.async_connect(to_endpoint(target_), done); }));
+    if (ec) {
+      return unreachable("cannot reach csmsd at " + target_.describe() + ": " + ec.message() +
+                         " (is it running? --socket, --data-dir or --url say where it listens)");
+    }
+
+    CSMS_TRY(step("send", ec, [&](auto done) {
+      http::async_write(socket_, request, [done](error_code e, std::size_t) { done(e); });
+    }));
+    // A daemon may answer (401, 413) before reading the whole request and then close; try to read that answer.
+    const error_code write_ec = ec;
+
+    http::response_parser<SecureBody> parser;
+    parser.body_limit(kMaxAnswerBody);
+    CSMS_TRY(step("receive", ec, [&](auto done) {
+      http::async_read(socket_, buffer_, parser, [done](error_code e, std::size_t) { done(e); });
+    }));
+    if (ec) {
+      const error_code& cause = write_ec ? write_ec : ec;
+      return unreachable("no answer from csmsd at " + target_.describe() + ": " + cause.message());
+    }
+    http::response<SecureBody> response = parser.release();
+    return Answer{response.result_int(), std::move(response.body())};
+  }
+
+ private:
+  static core::Error unreachable(std::string detail) {
+    return core::make_error(core::Errc::kUnavailable, std::move(detail));
+  }
+
+  // Starts one operation and runs it to completion or to the deadline; its own error lands in `ec`.
+  template <class Start>
+  core::Status step(std::string_view what, error_code& ec, Start start) {
+    bool finished = false;
+    ec = {};
+    start([&finished, &ec](error_code e) {
+      finished = true;
+      ec = e;
+    });
+    ioc_.restart();
+    while (!finished && ioc_.run_one_until(deadline_) != 0) {
+    }
+    if (finished) return core::ok();
+    // Closing aborts the operation; its handler must still run before the locals it captures go away.
+    error_code ignored;
+    socket_.close(ignored);
+    ioc_.restart();
+    ioc_.run();
+    return unreachable("no answer from csmsd at " + target_.describe() + " within " +
+                       std::to_string(timeout_.count()) + " ms (during " + std::string(what) + ")");
+  }
+
+  const Target& target_;
+  std::chrono::milliseconds timeout_;
+  std::chrono::steady_clock::time_point deadline_;
+  net::io_context ioc_;
+  GenericStream::socket socket_;
+  ReadBuffer buffer_;
+};
+
+}  // namespace
+
+Client::Client(Target target, std::optional<core::SecureString> token, std::chrono::milliseconds timeout)
+    : target_(std::move(target)), token_(std::move(token)), timeout_(timeout) {}
+
+core::Result<Answer> Client::request(std::string_view method, std::string_view path,
+                                     const core::SecureString* body) const {
+  Request request;
+  request.method_string(method);
+  request.target(path);
+  request.version(11);
+  request.set(http::field::host,
+              target_.kind == Target::Kind::kUnix ? std::string("localhost") : target_.host + ":" +
+                                                                                   std::to_string(target_.port));
+  request.set(http::field::user_agent, "csmsctl/0.1.0");
+  request.set(http::field::accept, "application/json");
+  request.set(http::field::connection, "close");
+  if (token_) request.set("X-Auth-Token", std::string_view(token_->data(), token_->size()));
+  if (body) {
+    request.set(http::field::content_type, "application/json;charset=UTF-8");
+    request.body() = *body;
+  }
+  request.prepare_payload();
+  return Exchange(target_, timeout_).run(request);
+}
+
+}  // namespace csms::ctl
