@@ -1,8 +1,9 @@
-// http_client.hpp: a synchronous, keep-alive HTTP/1.1 client (Boost.Beast) over a Unix socket or TCP.
+// http_client.hpp: a synchronous, keep-alive HTTP/1.1 client (Boost.Beast) over a Unix socket, TCP or TLS.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,8 +26,12 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 /// 431) is still received. Every operation has a deadline; a timeout or I/O error throws std::runtime_error and
 /// drops the connection. The client never retries (a retry could hide a server that drops kept-alive connections or
 /// double-apply a POST). Not thread-safe: use one client per thread.
+///
+/// With `endpoint.tls_ca_file` set, each connection does a TLS handshake that verifies the server certificate against
+/// that CA and the endpoint's host; a failed handshake throws std::runtime_error ("TLS handshake ... failed: ...").
 class HttpClient {
  public:
+  /// Throws std::runtime_error if the endpoint's CA file cannot be loaded.
   explicit HttpClient(Endpoint endpoint, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   ~HttpClient();
   HttpClient(HttpClient&&) noexcept;
@@ -58,6 +63,12 @@ class HttpClient {
   void close();
 
   const Endpoint& endpoint() const;
+
+  /// Called with every outgoing request's method, target, headers (lower-case names) and body; returns headers to
+  /// add, e.g. X-Sdk-Date and an SDK-HMAC-SHA256 Authorization (see sdk_signer.hpp).
+  using Signer = std::function<HeaderList(std::string_view method, std::string_view target, const HeaderList& headers,
+                                          std::string_view body)>;
+  void set_signer(Signer signer);
 
  private:
   struct Impl;

@@ -1,6 +1,9 @@
 // test_daemon.cpp: standard layout and flags for a per-test csmsd.
 #include "test_daemon.hpp"
 
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -50,7 +53,42 @@ Endpoint TestDaemon::tcp_endpoint() const {
 HttpClient TestDaemon::client(std::chrono::milliseconds timeout) const { return HttpClient(unix_endpoint(), timeout); }
 
 HttpClient TestDaemon::tcp_client(std::chrono::milliseconds timeout) const {
+  HttpClient client(tcp_endpoint(), timeout);
+  client.set_signer(sdk_signer(admin_key()));
+  return client;
+}
+
+HttpClient TestDaemon::anonymous_tcp_client(std::chrono::milliseconds timeout) const {
   return HttpClient(tcp_endpoint(), timeout);
+}
+
+boost::json::object TestDaemon::create_credential(std::string_view type, std::string_view role,
+                                                  const std::vector<std::string>& projects) const {
+  boost::json::array project_list;
+  for (const std::string& project : projects) project_list.emplace_back(project);
+  auto admin = client();
+  const auto reply = admin.post_json("/v1/csmsd/credentials",
+                                     boost::json::object{{"type", type}, {"role", role}, {"projects", project_list}});
+  if (reply.status != 201) {
+    throw std::runtime_error("creating a credential failed: " + std::to_string(reply.status) + " " + reply.body);
+  }
+  return boost::json::parse(reply.body).as_object().at("credential").as_object();
+}
+
+AccessKey TestDaemon::create_access_key(std::string_view role, const std::vector<std::string>& projects) const {
+  const auto credential = create_credential("access_key", role, projects);
+  return AccessKey{std::string(credential.at("access_key").as_string()),
+                   std::string(credential.at("secret_key").as_string())};
+}
+
+std::string TestDaemon::create_token(std::string_view role, const std::vector<std::string>& projects) const {
+  return std::string(create_credential("token", role, projects).at("token").as_string());
+}
+
+AccessKey TestDaemon::admin_key() const {
+  const std::lock_guard<std::mutex> lock(admin_key_mutex_);
+  if (!admin_key_) admin_key_ = create_access_key("admin", {"*"});
+  return *admin_key_;
 }
 
 int TestDaemon::restart() {

@@ -3,12 +3,18 @@
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string_view>
+
+#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
 
 #include "daemon_process.hpp"
 #include "endpoint.hpp"
 #include "http_client.hpp"
+#include "sdk_signer.hpp"
 #include "temp_dir.hpp"
 
 namespace csms_test {
@@ -43,8 +49,18 @@ class TestDaemon {
   /// The TCP endpoint the daemon reported (throws if it reported none).
   Endpoint tcp_endpoint() const;
 
+  /// On the Unix socket as the test's own uid, which the daemon treats as admin of every project.
   HttpClient client(std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  /// On TCP, every request signed with an admin access key of every project (created on first use).
   HttpClient tcp_client(std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  /// On TCP without any credentials.
+  HttpClient anonymous_tcp_client(std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+
+  /// Creates a credential through the admin API on the Unix socket; returns its "credential" object.
+  boost::json::object create_credential(std::string_view type, std::string_view role,
+                                        const std::vector<std::string>& projects) const;
+  AccessKey create_access_key(std::string_view role, const std::vector<std::string>& projects) const;
+  std::string create_token(std::string_view role, const std::vector<std::string>& projects) const;
 
   void start() { process_.start(); }
   /// SIGTERM; returns the exit status.
@@ -58,8 +74,12 @@ class TestDaemon {
   std::string log() const { return process_.stderr_text(); }
 
  private:
+  AccessKey admin_key() const;
+
   TempDir temp_dir_;
   DaemonProcess process_;
+  mutable std::mutex admin_key_mutex_;
+  mutable std::optional<AccessKey> admin_key_;
 };
 
 }  // namespace csms_test
