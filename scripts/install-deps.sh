@@ -7,7 +7,8 @@ profile=${1:-build}
 # curl is not a build dependency, but the README's first steps use it against the socket.
 build_packages=(cmake g++ make pkg-config libsqlite3-dev libsqlitecpp-dev libboost1.81-dev libboost-json1.81-dev
                 libssl-dev curl)
-test_packages=(catch2 sqlite3 procps)
+# openssl (the command) makes the throw-away CA of the TLS interop run.
+test_packages=(catch2 sqlite3 procps openssl)
 
 packages=("${build_packages[@]}")
 if [[ $profile == test ]]; then
@@ -17,7 +18,7 @@ if [[ $profile == test ]]; then
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 elif [[ $profile == python-sdk ]]; then
   packages=(python3 python3-requests python3-requests-toolbelt python3-simplejson python3-pyasn1 python3-defusedxml
-            python3-bson python3-yaml python3-six)
+            python3-bson python3-yaml python3-six openssl)
 elif [[ $profile != build ]]; then
   echo "usage: $0 [build|test|python-sdk]" >&2
   exit 2

@@ -110,8 +110,9 @@ function loadSdk() {
     try {
         const { ClientBuilder } = require(path.join(dir, 'ClientBuilder'));
         const { BasicCredentials } = require(path.join(dir, 'auth', 'BasicCredentials'));
+        const { AKSKSigner } = require(path.join(dir, 'auth', 'AKSKSigner'));
         const version = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
-        return { ClientBuilder, BasicCredentials, dir, version };
+        return { ClientBuilder, BasicCredentials, AKSKSigner, dir, version };
     } catch (e) {
         console.error(`FATAL: ${PKG} at ${dir} failed to load: ${e.message}` +
             (/uuid/.test(e.message) ? '\n(install uuid@9 next to it: npm install uuid@9)' : ''));
@@ -410,6 +411,76 @@ class Lifecycle {
         await this.err('GET deleted secret', 'GET', SECRET_PATH, { pathParams: pp }, 404, 'CSMS.0005');
     }
 
+    // Requests the daemon must refuse with 401 CSMS.0301, each signed by the SDK's own AKSKSigner: a wrong SK, an
+    // X-Sdk-Date 20 minutes old, and a body changed after signing. A correctly signed raw request is the control.
+    async authChecks(sdk) {
+        const r = this.r;
+        console.log('== authentication');
+        const http = require('http');
+        const url = require('url');
+        const listPath = `/v1/${this.args.projectId}/secrets`;
+        const createPath = listPath;
+        const host = url.parse(this.args.endpoint).host;
+        const sdkDate = (ms) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+        const signed = (method, pathname, { sk = this.args.sk, date, data } = {}) => {
+            const headers = { 'content-type': 'application/json', 'X-Project-Id': this.args.projectId };
+            if (date) headers['X-Sdk-Date'] = date;
+            return sdk.AKSKSigner.sign({ method, endpoint: this.args.endpoint + pathname, headers, queryParams: {}, data },
+                { getAk: () => this.args.ak, getSk: () => sk });
+        };
+        const send = (method, pathname, headers, body) => new Promise((resolve, reject) => {
+            const req = http.request(this.args.endpoint + pathname, { method, headers: { ...headers, host } }, (res) => {
+                let text = '';
+                res.on('data', (chunk) => { text += chunk; });
+                res.on('end', () => resolve({ status: res.statusCode, body: text }));
+            });
+            req.on('error', reject);
+            if (body !== undefined) req.write(body);
+            req.end();
+        });
+        const expect401 = async (name, reply) => {
+            r.eq(reply.status, 401, `${name} status`);
+            let parsed = {};
+            try { parsed = JSON.parse(reply.body); } catch (e) { /* checked below */ }
+            r.eq(parsed.error_code, 'CSMS.0301', `${name} error_code`);
+            r.check(!!parsed.error_msg, `${name} error_msg`, `body: ${reply.body}`);
+        };
+
+        let reply = await send('GET', listPath, signed('GET', listPath));
+        r.eq(reply.status, 200, 'raw request signed by AKSKSigner is served');
+
+        reply = await send('GET', listPath, signed('GET', listPath, { sk: this.args.sk + 'x' }));
+        await expect401('wrong SK', reply);
+
+        const old = sdkDate(Date.now() - 20 * 60 * 1000);
+        reply = await send('GET', listPath, signed('GET', listPath, { date: old }));
+        await expect401('X-Sdk-Date 20 minutes old', reply);
+
+        const data = { name: `${this.args.prefix}-tampered`, secret_string: 'signed value' };
+        const headers = signed('POST', createPath, { data });
+        const tampered = JSON.stringify({ ...data, secret_string: 'changed after signing' });
+        reply = await send('POST', createPath, { ...headers, 'content-length': Buffer.byteLength(tampered) }, tampered);
+        await expect401('body changed after signing', reply);
+        await this.err('tampered secret was not created', 'GET', '/v1/{project_id}/secrets/{secret_name}',
+            { pathParams: { secret_name: data.name } }, 404, 'CSMS.0005');
+
+        const stranger = new sdk.ClientBuilder((hcClient) => hcClient)
+            .withCredential(new sdk.BasicCredentials().withAk('CSMSUNKNOWNKEY000000').withSk('x'.repeat(40))
+                .withProjectId(this.args.projectId))
+            .withEndpoint(this.args.endpoint)
+            .withOptions({ customUserAgent: 'csmsd-interop-node' })
+            .build();
+        if (stranger.httpClient) stranger.httpClient._logger = { debug() {}, info() {}, warn() {}, error() {} };
+        try {
+            await stranger.sendRequest({ method: 'GET', url: '/v1/{project_id}/secrets', contentType: 'application/json',
+                headers: {}, pathParams: {}, queryParams: {} });
+            r.fail('unknown access key through HcClient', 'was served');
+        } catch (e) {
+            r.eq(e.httpStatusCode, 401, 'unknown access key through HcClient status');
+            r.eq(e.errorCode, 'CSMS.0301', 'unknown access key through HcClient error_code');
+        }
+    }
+
     async cleanup() {
         for (const n of this.created) {
             try {
@@ -428,6 +499,7 @@ async function main() {
     const t = new Lifecycle(args, sdk);
     try {
         await t.run();
+        await t.authChecks(sdk);
     } catch (e) {
         if (e instanceof Fatal) t.r.fail('aborted', `stopping after fatal failure in step '${e.message}'`);
         else t.r.fail('aborted', `unexpected exception: ${(e && e.stack) || e}`);

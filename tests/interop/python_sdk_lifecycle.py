@@ -131,7 +131,12 @@ class Lifecycle:
         self.last = {}              # facts about the last HTTP exchange
 
         config = HttpConfig.get_default_config()
-        config.ignore_ssl_verification = True   # irrelevant for http://, harmless for https:// test certs
+        if args.ca_file:
+            # TLS as a careful user runs it: the server certificate is verified against the test CA.
+            config.ignore_ssl_verification = False
+            config.ssl_ca_cert = args.ca_file
+        else:
+            config.ignore_ssl_verification = True   # irrelevant for http://
         config.timeout = (5, args.timeout)
         config.retry_times = 0
         # Appended to the fixed "huaweicloud-usdk-python/3.0" prefix. (Importing the core already created
@@ -650,6 +655,7 @@ def main():
     ap.add_argument("--project-id", required=True, help="32 hex characters")
     ap.add_argument("--ak", default=os.environ.get("CSMS_TEST_AK", "AKEXAMPLE"))
     ap.add_argument("--sk", default=os.environ.get("CSMS_TEST_SK", "SKEXAMPLE"))
+    ap.add_argument("--ca-file", default="", help="verify an https:// endpoint against this CA certificate")
     ap.add_argument("--prefix", default="pysdk-%s" % uuid.uuid4().hex[:8],
                     help="name prefix of every secret created (default pysdk-<random>)")
     ap.add_argument("--sdk-dir", default=os.environ.get("CSMS_PY_SDK_DIR", ""))
