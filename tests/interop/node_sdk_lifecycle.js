@@ -48,6 +48,7 @@ function parseArgs(argv) {
         else if (a === '--ak') out.ak = take();
         else if (a === '--sk') out.sk = take();
         else if (a === '--prefix') out.prefix = take();
+        else if (a === '--ca-file') out.caFile = take();
         else if (a === '-v' || a === '--verbose') out.verbose = true;
         else if (a === '-h' || a === '--help') usage();
         else if (a.startsWith('--')) usage(`unknown option ${a}`);
@@ -55,7 +56,7 @@ function parseArgs(argv) {
     }
     if (!out.endpoint && positional.length > 0) out.endpoint = positional.shift();
     if (!out.projectId && positional.length > 0) out.projectId = positional.shift();
-    if (!out.endpoint || !/^https?:\/\/[^/]+\/?$/.test(out.endpoint)) usage('--endpoint http://HOST:PORT is required');
+    if (!out.endpoint || !/^https?:\/\/[^/]+\/?$/.test(out.endpoint)) usage('--endpoint http(s)://HOST:PORT is required');
     if (!out.projectId || !/^[0-9a-fA-F]{32}$/.test(out.projectId)) usage('--project-id <32 hex> is required');
     if (!/^[a-zA-Z0-9_-]{1,40}$/.test(out.prefix)) usage('--prefix must match ^[a-zA-Z0-9_-]{1,40}$');
     out.endpoint = out.endpoint.replace(/\/$/, '');
@@ -65,7 +66,7 @@ function parseArgs(argv) {
 function usage(msg) {
     if (msg) console.error(`error: ${msg}`);
     console.error('usage: node_sdk_lifecycle.js --endpoint http://127.0.0.1:PORT --project-id <32 hex> ' +
-        '[--ak AK] [--sk SK] [--prefix P] [-v]\n' +
+        '[--ak AK] [--sk SK] [--ca-file CA] [--prefix P] [-v]\n' +
         `  finds ${PKG} via $CSMS_NODE_SDK_DIR or NODE_PATH`);
     process.exit(2);
 }
@@ -191,13 +192,23 @@ class Lifecycle {
         this.client = new sdk.ClientBuilder((hcClient) => hcClient)
             .withCredential(credentials)
             .withEndpoint(args.endpoint)
-            .withOptions({ customUserAgent: 'csmsd-interop-node' })
+            .withOptions(this.clientOptions())
             .build();
         // DefaultHttpClient logs every non-2xx at ERROR through log4js; the expected 404s would be noise.
         if (!process.env.CSMS_SDK_DEBUG && this.client.httpClient) {
             const quiet = { debug() {}, info() {}, warn() {}, error() {} };
             this.client.httpClient._logger = quiet;
         }
+    }
+
+    // With --ca-file the SDK's axios verifies the daemon's certificate against that CA (and its host name).
+    clientOptions() {
+        const options = { customUserAgent: 'csmsd-interop-node' };
+        if (this.args.caFile) {
+            const https = require('https');
+            options.axiosRequestConfig = { httpsAgent: new https.Agent({ ca: fs.readFileSync(this.args.caFile) }) };
+        }
+        return options;
     }
 
     // Send one CSMS request the way generated Node service clients do.
@@ -416,8 +427,9 @@ class Lifecycle {
     async authChecks(sdk) {
         const r = this.r;
         console.log('== authentication');
-        const http = require('http');
         const url = require('url');
+        const transport = this.args.endpoint.startsWith('https:') ? require('https') : require('http');
+        const ca = this.args.caFile ? fs.readFileSync(this.args.caFile) : undefined;
         const listPath = `/v1/${this.args.projectId}/secrets`;
         const createPath = listPath;
         const host = url.parse(this.args.endpoint).host;
@@ -429,7 +441,7 @@ class Lifecycle {
                 { getAk: () => this.args.ak, getSk: () => sk });
         };
         const send = (method, pathname, headers, body) => new Promise((resolve, reject) => {
-            const req = http.request(this.args.endpoint + pathname, { method, headers: { ...headers, host } }, (res) => {
+            const req = transport.request(this.args.endpoint + pathname, { method, ca, headers: { ...headers, host } }, (res) => {
                 let text = '';
                 res.on('data', (chunk) => { text += chunk; });
                 res.on('end', () => resolve({ status: res.statusCode, body: text }));
@@ -468,7 +480,7 @@ class Lifecycle {
             .withCredential(new sdk.BasicCredentials().withAk('CSMSUNKNOWNKEY000000').withSk('x'.repeat(40))
                 .withProjectId(this.args.projectId))
             .withEndpoint(this.args.endpoint)
-            .withOptions({ customUserAgent: 'csmsd-interop-node' })
+            .withOptions(this.clientOptions())
             .build();
         if (stranger.httpClient) stranger.httpClient._logger = { debug() {}, info() {}, warn() {}, error() {} };
         try {
