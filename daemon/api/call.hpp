@@ -81,7 +81,7 @@ using Handler = core::Result<http::Response> (*)(ApiContext& context, const Call
 struct Route {
   std::string_view operation;  ///< the SDK operation name, for logs and the audit log
   Handler handler;
-  auth::Permission permission = auth::Permission::kRead;
+  auth::Permission permission;  ///< no default: every row states what it needs (-Wmissing-field-initializers)
   ErrorShape error_shape = ErrorShape::kFlat;
 };
 

@@ -99,6 +99,7 @@ core::Result<http::Response> list_credentials(ApiContext& context, const Call& c
 
 core::Result<http::Response> revoke_credential(ApiContext& context, const Call& call) {
   const std::string& id = call.param("credential_id");
+  if (!validate::is_uuid(id)) return core::make_error(core::Errc::kNotFound, "no credential has the id " + id);
   CSMS_TRY_ASSIGN(const auto credential, context.credentials.find(id));
   // Another project's credential is reported as absent: an admin learns nothing outside its projects.
   if (!auth::may_manage(call.caller, credential.projects)) {

@@ -7,6 +7,14 @@
 namespace csms::api::handlers {
 namespace {
 
+boost::json::object rotation_object(const domain::MasterKeyStatus& status) {
+  boost::json::object rotation;
+  rotation["state"] = status.stalled ? "stalled" : status.rotating ? "running" : "idle";
+  rotation["remaining_rows"] = status.remaining_rows;
+  if (status.stalled) rotation["stall_reason"] = status.stall_reason;
+  return rotation;
+}
+
 boost::json::object status_object(const domain::MasterKeyStatus& status) {
   boost::json::array keys;
   for (const domain::KeyUsage& key : status.keys) {
@@ -17,8 +25,7 @@ boost::json::object status_object(const domain::MasterKeyStatus& status) {
        boost::json::object{{"current_key_id", status.current_key_id},
                            {"source", status.source},
                            {"keys", std::move(keys)},
-                           {"rotation", boost::json::object{{"state", status.rotating ? "running" : "idle"},
-                                                            {"remaining_rows", status.remaining_rows}}}}}};
+                           {"rotation", rotation_object(status)}}}};
 }
 
 }  // namespace

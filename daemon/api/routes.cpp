@@ -10,6 +10,7 @@
 #include "audit/audit_log.hpp"
 #include "log/log.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace csms::api {
@@ -66,6 +67,9 @@ const RouteRow kRoutes[] = {
     {Method::kGet, "/v1/csmsd/whoami", {"WhoAmI", handlers::whoami, Permission::kNone}},
 };
 
+// More than any one record needs (names and ids are bounded by the validators and the header limit).
+constexpr std::size_t kAuditReserveBytes = 32 * 1024;
+
 core::Error invalid_request(std::string detail) {
   return core::make_error(core::Errc::kInvalidRequest, std::move(detail));
 }
@@ -77,8 +81,23 @@ Api::Api(ApiContext context) : context_(context) {
 }
 
 core::Result<http::Response> Api::dispatch(http::Request& request, DispatchState& state) {
-  CSMS_TRY_ASSIGN(state.caller, authenticate(request, context_));
+  // The route is matched first only so that a refused request's audit record names its target; nothing about it
+  // is answered before the caller is authenticated.
   auto match = router_.match(request.method, request.path);
+  if (match.outcome == http::Router<Route>::Outcome::kMatched) {
+    state.route = match.route;
+    state.params = match.params;
+  }
+  auto caller = authenticate(request, context_);
+  if (!caller) {
+    if (caller.error().code != core::Errc::kUnauthenticated) return caller.error();
+    // One answer for every kind of bad credential, so a caller cannot probe which access keys exist; the reason
+    // goes to the log.
+    log::info("request not authenticated", {{"request_id", request.request_id}, {"reason", caller.error().detail}});
+    return core::make_error(core::Errc::kUnauthenticated,
+                            "the request's credentials are missing or not valid (see docs/auth.md)");
+  }
+  state.caller = std::move(*caller);
   switch (match.outcome) {
     case http::Router<Route>::Outcome::kMatched: break;
     case http::Router<Route>::Outcome::kNoPath: return invalid_request("no operation is served at " + request.path);
@@ -86,10 +105,20 @@ core::Result<http::Response> Api::dispatch(http::Request& request, DispatchState
       return invalid_request("the method " + request.method_name + " is not served at " + request.path);
     case http::Router<Route>::Outcome::kBadEncoding: return invalid_request("the path has a malformed %-escape");
   }
-  state.route = match.route;
-  state.params = std::move(match.params);
+  // A '/' hidden in a segment would route differently from how the signature canonicalised the path.
+  if (request.path.find("%2F") != std::string::npos || request.path.find("%2f") != std::string::npos) {
+    return core::make_error(core::Errc::kInvalidParameter, "a path parameter must not contain '/'");
+  }
   const auto query = http::parse_query(request.raw_query);
   if (!query) return core::make_error(core::Errc::kInvalidParameter, "the query string has a malformed %-escape");
+  // The signature covers the sorted query while handlers read the first value of a key: a repeated key would let
+  // a replayed request mean something else.
+  std::vector<std::string_view> keys;
+  for (const auto& [key, value] : *query) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  if (const auto repeated = std::adjacent_find(keys.begin(), keys.end()); repeated != keys.end()) {
+    return core::make_error(core::Errc::kInvalidParameter, "the query parameter " + std::string(*repeated) + " is repeated");
+  }
   std::string_view project_id;
   if (const auto project = state.params.find("project_id"); project != state.params.end()) {
     CSMS_TRY(validate::project_id(project->second));
@@ -110,12 +139,27 @@ http::Response Api::handle(http::Request& request) {
   const auto started = std::chrono::steady_clock::now();
   DispatchState state;
   http::Response response;
+  if (!audit_failing_) {
+    // Room for this request's record is reserved before it runs, so a full disk refuses the request instead of
+    // carrying it out unaudited.
+    if (auto reserved = context_.audit.reserve(kAuditReserveBytes); !reserved) {
+      log::error("the audit log cannot be written; requests fail until it can",
+                 {{"file", context_.audit.path().string()}, {"detail", reserved.error().detail}});
+      audit_failing_ = true;
+    }
+  }
   if (audit_failing_) {
     // Fail closed: nothing is served while the audit trail cannot be written. This request is refused and
     // audited; once that record is written, the next request is served again.
     response = error_response(core::make_error(core::Errc::kInternal, "the audit log cannot be written"));
   } else {
-    auto result = dispatch(request, state);
+    core::Result<http::Response> result = core::make_error(core::Errc::kInternal, "");
+    try {
+      result = dispatch(request, state);
+    } catch (const std::exception& failure) {
+      // Caught here rather than in the session, so the request is still audited.
+      result = core::make_error(core::Errc::kInternal, std::string("a handler threw: ") + failure.what());
+    }
     if (result) {
       response = std::move(*result);
     } else {
@@ -154,16 +198,30 @@ http::Response Api::handle(http::Request& request) {
   return response;
 }
 
-http::Response Api::transport_error(http::TransportError error, const std::string&) {
+http::Response Api::transport_error(http::TransportError error, const std::string& request_id, const http::Peer& peer) {
+  http::Response response = error_response(invalid_request("the request is invalid"));
   switch (error) {
     case http::TransportError::kMalformedRequest:
-      return error_response(invalid_request("the request is not valid HTTP/1.1"));
+      response = error_response(invalid_request("the request is not valid HTTP/1.1"));
+      break;
     case http::TransportError::kHeaderTooLarge:
-      return error_response(core::make_error(core::Errc::kHeaderTooLarge, "the request headers exceed 16 KiB"));
+      response = error_response(core::make_error(core::Errc::kHeaderTooLarge, "the request headers exceed 16 KiB"));
+      break;
     case http::TransportError::kBodyTooLarge:
-      return error_response(core::make_error(core::Errc::kPayloadTooLarge, "the request body exceeds 512 KiB"));
+      response = error_response(core::make_error(core::Errc::kPayloadTooLarge, "the request body exceeds 512 KiB"));
+      break;
   }
-  return error_response(invalid_request("the request is invalid"));
+  // Refused before any route: audited as an anonymous request without a target.
+  http::Request request;
+  request.request_id = request_id;
+  request.peer = peer;
+  const AuditNotes notes;
+  const AuditFacts facts{request, nullptr, nullptr, nullptr, notes, response};
+  if (auto written = context_.audit.write(make_audit_record(facts, context_.access.clock())); !written) {
+    audit_failing_ = true;
+    response = error_response(core::make_error(core::Errc::kInternal, "the audit log cannot be written"));
+  }
+  return response;
 }
 
 http::Response Api::internal_error(const std::string&) noexcept {

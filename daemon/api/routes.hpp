@@ -14,7 +14,8 @@ class Api final : public http::RequestHandler {
   explicit Api(ApiContext context);
 
   http::Response handle(http::Request& request) override;
-  http::Response transport_error(http::TransportError error, const std::string& request_id) override;
+  http::Response transport_error(http::TransportError error, const std::string& request_id,
+                                 const http::Peer& peer) override;
   http::Response internal_error(const std::string& request_id) noexcept override;
 
   const http::Router<Route>& router() const { return router_; }

@@ -109,8 +109,13 @@ int main(int argc, char** argv) {
   domain::KeyRotation key_rotation(*vault->store, *vault->keyring, std::move(vault->key_encryption_key),
                                    vault->key_source, core::system_now);
   api::AccessSettings access;
-  if (options.default_peers) access.peer_rules = auth::default_peer_rules(::getuid());
-  access.peer_rules.insert(access.peer_rules.end(), options.peer_rules.begin(), options.peer_rules.end());
+  // Explicit rules come first: match_peer takes the first uid rule that matches, so `--peer uid:0=reader` narrows
+  // root instead of being shadowed by the default.
+  access.peer_rules = options.peer_rules;
+  if (options.default_peers) {
+    const auto defaults = auth::default_peer_rules(::getuid());
+    access.peer_rules.insert(access.peer_rules.end(), defaults.begin(), defaults.end());
+  }
   access.clock = core::system_now;
   api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log});
   boost::asio::io_context io(1);

@@ -39,7 +39,8 @@ void ResealTimer::run_once() {
   const auto resealed = rotation_.reseal_batch(batch_rows_);
   if (!resealed) {
     // The batch rolled back; rows stay readable under their old key and the next attempt retries them.
-    log::error("re-sealing failed", {{"error", core::errc_name(resealed.error().code)}, {"detail", resealed.error().detail}});
+    log::error(rotation_.stalled() ? "re-sealing stopped: a row does not open; its old key is kept" : "re-sealing failed",
+               {{"error", core::errc_name(resealed.error().code)}, {"detail", resealed.error().detail}});
     schedule(kRetryTick);
     return;
   }

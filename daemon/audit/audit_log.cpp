@@ -181,6 +181,16 @@ core::Status AuditLog::write(const AuditRecord& record) {
   return core::ok();
 }
 
+core::Status AuditLog::reserve(std::size_t bytes) {
+  const std::lock_guard lock(mutex_);
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0) return io_error(path_, "cannot stat", errno);
+  if (!S_ISREG(info.st_mode)) return core::ok();
+  if (::fallocate(fd_, FALLOC_FL_KEEP_SIZE, info.st_size, static_cast<off_t>(bytes)) == 0) return core::ok();
+  if (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINTR) return core::ok();
+  return io_error(path_, "cannot reserve space in", errno);
+}
+
 core::Status AuditLog::reopen() {
   CSMS_TRY_ASSIGN(const int fd, open_append(path_));
   const std::lock_guard lock(mutex_);

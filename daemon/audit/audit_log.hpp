@@ -58,6 +58,11 @@ class AuditLog {
   /// again, so a transient ENOSPC does not end auditing.
   core::Status write(const AuditRecord& record);
 
+  /// Makes sure the next `bytes` can be appended without running out of space (fallocate beyond the end of the
+  /// file, keeping its size), so a request can be refused before it runs rather than after. Files that cannot
+  /// reserve (devices, filesystems without fallocate) succeed here and report failures on write.
+  core::Status reserve(std::size_t bytes);
+
   /// Opens the path again (after logrotate moved the file away) and switches to it only when that succeeded;
   /// on failure the error is returned and records keep going to the old file.
   core::Status reopen();

@@ -91,6 +91,16 @@ core::Result<boost::json::object> wait_for_rotation(const Client& client, boost:
     const std::int64_t old_rows = rows_under_old_keys(master_key);
     const std::string state = rotation_state(master_key);
     if (state == "idle" && old_rows == 0) break;
+    if (state == "stalled") {
+      std::string reason;
+      if (const auto* rotation = master_key.if_contains("rotation"); rotation && rotation->is_object()) {
+        if (const auto* text = rotation->as_object().if_contains("stall_reason"); text && text->is_string()) {
+          reason = printable(std::string(text->as_string()));
+        }
+      }
+      return core::make_error(core::Errc::kInternal, "the rotation stopped with " + rows_text(old_rows) +
+                                                         " still under old keys: " + reason);
+    }
     stalled = state == "idle" ? stalled + 1 : 0;
     if (stalled >= kStalledPolls) {
       return core::make_error(core::Errc::kInternal,

@@ -50,6 +50,8 @@ core::Result<Target> parse_url(std::string_view url) {
   boost::system::error_code address_ec;
   const auto address = boost::asio::ip::make_address(host, address_ec);
   if (address_ec || address.is_v6() != bracketed) return bad("the host must be an IP address or localhost");
+  // The token travels in clear over plain HTTP, so only the loopback interface is acceptable.
+  if (!address.is_loopback()) return bad("only a loopback address (127.0.0.1, [::1], localhost) is accepted");
 
   Target target;
   target.kind = Target::Kind::kTcp;

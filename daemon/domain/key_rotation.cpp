@@ -33,6 +33,8 @@ core::Result<MasterKeyStatus> KeyRotation::status() {
   }
   std::sort(status.keys.begin(), status.keys.end(), [](const KeyUsage& a, const KeyUsage& b) { return a.key_id < b.key_id; });
   status.rotating = status.remaining_rows > 0 || status.keys.size() > 1;
+  status.stalled = !stall_reason_.empty();
+  status.stall_reason = stall_reason_;
   return status;
 }
 
@@ -68,6 +70,7 @@ core::Result<MasterKeyStatus> KeyRotation::rotate() {
     }
   }
   reseal_pending_ = true;
+  stall_reason_.clear();
   return status();
 }
 
@@ -76,10 +79,16 @@ core::Result<std::size_t> KeyRotation::reseal_batch(std::size_t limit) {
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
   std::size_t resealed = 0;
   CSMS_TRY_ASSIGN(const auto versions, txn->list_versions_sealed_with_other_keys(current, limit));
+  const auto stall = [this](const std::string& row, std::uint32_t key_id, const core::Error& error) {
+    stall_reason_ = row + " does not open under data key " + std::to_string(key_id) + ": " + error.detail;
+    reseal_pending_ = false;
+    return core::make_error(core::Errc::kCryptoFailure, stall_reason_);
+  };
   for (const core::SealedVersionRef& row : versions) {
     const crypto::ValueBinding binding{row.project_id, row.secret_id, row.number};
-    CSMS_TRY_ASSIGN(const auto plain, sealer_.open(row.value, binding));
-    CSMS_TRY_ASSIGN(const auto sealed, sealer_.seal(plain, binding));
+    auto plain = sealer_.open(row.value, binding);
+    if (!plain) return stall("version " + std::to_string(row.number) + " of secret " + row.secret_id, row.value.key_id, plain.error());
+    CSMS_TRY_ASSIGN(const auto sealed, sealer_.seal(*plain, binding));
     CSMS_TRY(txn->replace_version_seal(row.secret_row, row.number, sealed));
     ++resealed;
   }
@@ -87,8 +96,9 @@ core::Result<std::size_t> KeyRotation::reseal_batch(std::size_t limit) {
     CSMS_TRY_ASSIGN(const auto credentials, txn->list_credentials_sealed_with_other_keys(current, limit - resealed));
     for (const core::SealedCredentialRef& row : credentials) {
       const auto binding = credential_binding(row.credential_id);
-      CSMS_TRY_ASSIGN(const auto plain, sealer_.open(row.value, binding));
-      CSMS_TRY_ASSIGN(const auto sealed, sealer_.seal(plain, binding));
+      auto plain = sealer_.open(row.value, binding);
+      if (!plain) return stall("the secret key of credential " + row.credential_id, row.value.key_id, plain.error());
+      CSMS_TRY_ASSIGN(const auto sealed, sealer_.seal(*plain, binding));
       CSMS_TRY(txn->replace_credential_seal(row.credential_id, sealed));
       ++resealed;
     }

@@ -5,6 +5,7 @@
 #include "core/secure_buffer.hpp"
 #include "core/time.hpp"
 #include "crypto/keyring.hpp"
+#include "crypto/locked_memory.hpp"
 #include "crypto/sealer.hpp"
 #include "store/store.hpp"
 
@@ -24,6 +25,9 @@ struct MasterKeyStatus {
   std::string source;  ///< "file", "systemd-credential" or "passphrase"
   std::vector<KeyUsage> keys;
   bool rotating = false;  ///< rows remain under keys other than the current one
+  /// Re-sealing stopped at a row that does not open (tampered or corrupt); the old key stays until it is dealt with.
+  bool stalled = false;
+  std::string stall_reason;
   std::int64_t remaining_rows = 0;
 };
 
@@ -36,7 +40,9 @@ class KeyRotation {
   KeyRotation(store::Store& store, crypto::Keyring& keyring, core::SecureBuffer kek, std::string source,
               core::Clock clock)
       : store_(store), keyring_(keyring), sealer_(keyring), kek_(std::move(kek)), source_(std::move(source)),
-        clock_(std::move(clock)) {}
+        clock_(std::move(clock)) {
+    crypto::lock_pages(kek_.data(), kek_.size());
+  }
 
   core::Result<MasterKeyStatus> status();
   /// Creates data key (highest id + 1), wrapped under the key-encryption key, with its key check; makes it current.
@@ -47,6 +53,9 @@ class KeyRotation {
   /// Whether re-sealing may have work: true at start (a restart resumes an interrupted rotation) and after
   /// rotate(), false once a batch found nothing left.
   bool reseal_pending() const noexcept { return reseal_pending_; }
+  /// Set when a row could not be opened for re-sealing: retrying cannot help, so re-sealing stops (until the next
+  /// rotate() or restart) and status() reports it.
+  bool stalled() const noexcept { return !stall_reason_.empty(); }
 
  private:
   store::Store& store_;
@@ -56,6 +65,7 @@ class KeyRotation {
   std::string source_;
   core::Clock clock_;
   bool reseal_pending_ = true;
+  std::string stall_reason_;
 };
 
 /// The binding of an access key's sealed secret key (its AAD), shared by sealing and re-sealing.

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include <string.h>
 #include <sys/types.h>
 
 namespace csms::http {
@@ -32,6 +33,16 @@ struct Peer {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
+  Request() = default;
+  Request(Request&&) = default;
+  Request& operator=(Request&&) = default;
+  Request(const Request&) = default;
+  Request& operator=(const Request&) = default;
+  /// Header values may be credentials (X-Auth-Token); they are wiped, not just freed.
+  ~Request() {
+    for (auto& [name, value] : headers) explicit_bzero(value.data(), value.size());
+  }
+
   Method method = Method::kOther;
   std::string method_name;
   std::string target;     ///< as received: path and query, still percent-encoded
@@ -72,7 +83,7 @@ class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   virtual Response handle(Request& request) = 0;
-  virtual Response transport_error(TransportError error, const std::string& request_id) = 0;
+  virtual Response transport_error(TransportError error, const std::string& request_id, const Peer& peer) = 0;
   /// The answer when a handler threw after all: must not throw itself.
   virtual Response internal_error(const std::string& request_id) noexcept = 0;
 };

@@ -32,6 +32,8 @@ namespace bhttp = boost::beast::http;
 // Bodies live in wiping strings: a request or response body may hold a secret value.
 using SecureBody = bhttp::basic_string_body<char, std::char_traits<char>, core::WipingAllocator<char>>;
 using ReadBuffer = beast::basic_flat_buffer<core::WipingAllocator<char>>;
+// Header fields too: X-Auth-Token and Authorization are credentials.
+using SecureFields = bhttp::basic_fields<core::WipingAllocator<char>>;
 
 Method to_method(bhttp::verb verb) {
   // An if-chain, not a switch: Beast's verb enum has dozens of WebDAV verbs that all mean "not served".
@@ -48,7 +50,7 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-Request to_request(bhttp::request<SecureBody>&& message, Peer peer, std::string request_id) {
+Request to_request(bhttp::request<SecureBody, SecureFields>&& message, Peer peer, std::string request_id) {
   Request request;
   request.method = to_method(message.method());
   request.method_name = std::string(message.method_string());
@@ -123,7 +125,7 @@ net::awaitable<void> Server::run_session(Stream stream, Peer peer) {
   }
 
   while (usable && !draining_) {
-    bhttp::request_parser<SecureBody> parser;
+    bhttp::request_parser<SecureBody, core::WipingAllocator<char>> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     parser.body_limit(limits_.body_bytes);
     entry.busy = false;
@@ -157,7 +159,7 @@ net::awaitable<void> Server::run_session(Stream stream, Peer peer) {
       if (is_protocol_error(read_error)) failure = TransportError::kMalformedRequest;
       if (!failure) break;  // closed, reset or timed out: nobody to answer
       log::debug("rejected request", {{"request_id", request_id}, {"reason", read_error.message()}});
-      auto message = to_message(handler_.transport_error(*failure, request_id), 11, false, request_id);
+      auto message = to_message(handler_.transport_error(*failure, request_id, peer), 11, false, request_id);
       transport.expires_after(limits_.idle_timeout);
       co_await bhttp::async_write(stream, message, net::as_tuple(net::use_awaitable));
       // Read (and drop) what the client is still sending for a moment, so closing with unread data does not reset

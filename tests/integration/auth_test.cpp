@@ -354,3 +354,31 @@ TEST_CASE("a wrong master key stops the daemon with a clear message", "[integrat
   CHECK(daemon.process().exit_status() == std::optional<int>(1));
   CHECK(daemon.log().find("the master key does not open this vault") != std::string::npos);
 }
+
+TEST_CASE("an explicit --peer rule for the daemon's own uid narrows it instead of being shadowed by the default",
+          "[integration][auth]") {
+  csms_test::TestDaemonOptions options;
+  options.extra_args = {"--peer", "uid:" + std::to_string(::getuid()) + "=reader:" + kOwn};
+  Daemon daemon(options);
+  auto own = daemon.client();
+  CHECK_STATUS(own.get(secrets_url()), 200);
+  CHECK_CSMS_ERROR(own.post(secrets_url(), R"({"name":"n","secret_string":"v"})"), 403, "CSMS.0302");
+  CHECK_CSMS_ERROR(own.get(secrets_url(kOther)), 403, "CSMS.0302");
+  CHECK_CSMS_ERROR(own.get("/v1/csmsd/master-key"), 403, "CSMS.0302");
+}
+
+TEST_CASE("requests refused before routing are audited too, and a repeated query key is refused",
+          "[integration][auth]") {
+  Daemon daemon;
+  auto client = daemon.client();
+  // 431: the header block alone is over the limit.
+  const auto oversized = client.request("GET", secrets_url(), std::nullopt, {{"X-Padding", std::string(20000, 'a')}});
+  CHECK(oversized.status == 431);
+  client = daemon.client();
+  // The signature covers the sorted query but a handler reads the first value: a repeated key is not served.
+  CHECK_CSMS_ERROR(client.get(secrets_url() + "?limit=1&limit=2"), 400, "CSMS.0002");
+  daemon.stop();
+  const std::string text = read_file(daemon.data_dir() / "audit.log");
+  CHECK(text.find("\"status\":431") != std::string::npos);
+  CHECK(text.find("\"operation\":\"ListSecrets\",\"project_id\":\"" + kOwn + "\",\"status\":400") != std::string::npos);
+}

@@ -930,15 +930,15 @@ TEST_CASE("a secret pending deletion can be deleted at once", "[unit][api][delet
 
 TEST_CASE("transport errors and internal errors render CSMS bodies", "[unit][api][errors]") {
   ApiEnv env;
-  auto response = env.api.transport_error(csms::http::TransportError::kHeaderTooLarge, "id");
+  auto response = env.api.transport_error(csms::http::TransportError::kHeaderTooLarge, "id", env.peer);
   CHECK(response.status == 431);
   auto body = json::parse(std::string(response.body.begin(), response.body.end()));
   CHECK(body.at("error_code").as_string() == "CSMS.0003");
-  response = env.api.transport_error(csms::http::TransportError::kBodyTooLarge, "id");
+  response = env.api.transport_error(csms::http::TransportError::kBodyTooLarge, "id", env.peer);
   CHECK(response.status == 413);
   body = json::parse(std::string(response.body.begin(), response.body.end()));
   CHECK(body.at("error_code").as_string() == "CSMS.0003");
-  response = env.api.transport_error(csms::http::TransportError::kMalformedRequest, "id");
+  response = env.api.transport_error(csms::http::TransportError::kMalformedRequest, "id", env.peer);
   CHECK(response.status == 400);
   body = json::parse(std::string(response.body.begin(), response.body.end()));
   CHECK(body.at("error_code").as_string() == "CSMS.0003");

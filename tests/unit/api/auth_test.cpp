@@ -701,12 +701,13 @@ TEST_CASE("every request adds exactly one audit line, without values, tokens or 
 
   env.headers.clear();
   check_error(env.get(kBase), 401, "CSMS.0301");
-  check_last({"anonymous", "", "", 401, "CSMS.0301"});
+  // A refused request's record still names what it tried to do.
+  check_last({"anonymous", "", "ListSecrets", 401, "CSMS.0301"});
 
   Issued wrong = writer;
   wrong.secret[0] = wrong.secret[0] == 'a' ? 'b' : 'a';
   check_error(env.signed_call(Method::kPost, kBase, secret_body("bad", value), wrong), 401, "CSMS.0301");
-  check_last({"anonymous", "", "", 401, "CSMS.0301"});
+  check_last({"anonymous", "", "CreateSecret", 401, "CSMS.0301"});
 
   env.peer = AuthEnv::own_peer();
   env.headers.clear();

@@ -350,3 +350,31 @@ TEST_CASE("a wrong KEK refuses open_data_keys with kCryptoFailure", "[unit][doma
 }
 
 }  // namespace
+
+TEST_CASE("a row that does not open stalls re-sealing, keeps the old key and says why", "[unit][domain][key_rotation]") {
+  RotationEnv env;
+  env.create("good", "good-value");
+  env.create("broken", "broken-value");
+  // Damage one sealed value the way a bad disk or a hand edit would.
+  env.store->database().exec("UPDATE versions SET sealed_value = zeroblob(64) WHERE number = 1 AND secret_pk = "
+                             "(SELECT secret_pk FROM secrets WHERE name = 'broken')");
+  expect_ok(env.rotation.rotate());
+  CHECK_FALSE(env.rotation.stalled());
+  csms::core::Result<std::size_t> batch = std::size_t{0};
+  for (int i = 0; i < 5 && batch; ++i) batch = env.rotation.reseal_batch(1);
+  REQUIRE_FALSE(batch.has_value());
+  CHECK(batch.error().code == csms::core::Errc::kCryptoFailure);
+  CHECK(env.rotation.stalled());
+  CHECK_FALSE(env.rotation.reseal_pending());  // no retry loop on a row that can never open
+  const auto status = expect_ok(env.rotation.status());
+  CHECK(status.stalled);
+  CHECK(status.stall_reason.find("does not open under data key 1") != std::string::npos);
+  CHECK(status.remaining_rows >= 1);
+  CHECK(env.keyring.key_ids() == std::vector<std::uint32_t>{1, 2});  // the old key is kept
+  const auto good = expect_ok(env.service.get_version(P, "good", 1));
+  CHECK(good.value.bytes.view() == "good-value");
+  // A new rotation starts over (and would stall again on the same row until it is dealt with).
+  expect_ok(env.rotation.rotate());
+  CHECK_FALSE(env.rotation.stalled());
+  CHECK(env.rotation.reseal_pending());
+}

@@ -45,7 +45,7 @@ class RecordingHandler : public http::RequestHandler {
     response.body.assign(size.begin(), size.end());
     return response;
   }
-  http::Response transport_error(http::TransportError error, const std::string&) override {
+  http::Response transport_error(http::TransportError error, const std::string&, const http::Peer&) override {
     return http::Response{error == http::TransportError::kBodyTooLarge ? 413u : 400u, {}, {}, {}};
   }
   http::Response internal_error(const std::string&) noexcept override { return http::Response{500, {}, {}, {}}; }
