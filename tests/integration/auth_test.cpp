@@ -382,3 +382,58 @@ TEST_CASE("requests refused before routing are audited too, and a repeated query
   CHECK(text.find("\"status\":431") != std::string::npos);
   CHECK(text.find("\"operation\":\"ListSecrets\",\"project_id\":\"" + kOwn + "\",\"status\":400") != std::string::npos);
 }
+
+TEST_CASE("a passphrase vault starts from a passphrase on a descriptor and refuses a wrong one",
+          "[integration][auth][master_key]") {
+  csms_test::TestDaemonOptions options;
+  options.extra_args = {"--master-key", "passphrase-fd:0"};
+  options.start = false;
+  Daemon daemon(options);
+  const auto write_passphrase = [&](const std::string& text) {
+    const auto file = daemon.temp_dir() / "passphrase";
+    std::ofstream(file, std::ios::trunc) << text << "\n";
+    daemon.process().set_stdin_file(file);
+  };
+  write_passphrase("correct horse battery staple");
+  daemon.start();
+  auto client = daemon.client();
+  create_secret(client, "behind-a-passphrase", "passphrase-protected");
+  CHECK(get_object(body_object(client.get("/v1/csmsd/master-key")), "master_key").at("source") ==
+        json::value("passphrase"));
+  daemon.stop();
+  CHECK_FALSE(std::filesystem::exists(daemon.data_dir() / "master.key"));
+
+  write_passphrase("wrong horse");
+  CHECK_FALSE(daemon.process().try_start());
+  CHECK(daemon.process().exit_status() == std::optional<int>(1));
+  CHECK(daemon.log().find("the master key does not open this vault") != std::string::npos);
+
+  write_passphrase("correct horse battery staple");
+  daemon.start();
+  auto again = daemon.client();
+  CHECK(get_version(again, "behind-a-passphrase", "latest").at("secret_string") == json::value("passphrase-protected"));
+}
+
+TEST_CASE("the master key can come from a systemd credential", "[integration][auth][master_key]") {
+  csms_test::TestDaemonOptions options;
+  options.start = false;
+  Daemon daemon(options);
+  // First start on a key file, then move the key into a credential directory as systemd would provide it.
+  daemon.start();
+  auto client = daemon.client();
+  create_secret(client, "moved-key", "still-readable");
+  daemon.stop();
+  const auto credentials = daemon.temp_dir() / "credentials";
+  std::filesystem::create_directories(credentials);
+  std::filesystem::rename(daemon.data_dir() / "master.key", credentials / "csmsd-master-key");
+  daemon.process().args().insert(daemon.process().args().end(), {"--master-key", "credential"});
+  CHECK_FALSE(daemon.process().try_start());  // $CREDENTIALS_DIRECTORY is not set yet
+  CHECK(daemon.log().find("CREDENTIALS_DIRECTORY") != std::string::npos);
+  ::setenv("CREDENTIALS_DIRECTORY", credentials.c_str(), 1);
+  daemon.start();
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  auto again = daemon.client();
+  CHECK(get_version(again, "moved-key", "latest").at("secret_string") == json::value("still-readable"));
+  CHECK(get_object(body_object(again.get("/v1/csmsd/master-key")), "master_key").at("source") ==
+        json::value("systemd-credential"));
+}

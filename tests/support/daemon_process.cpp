@@ -93,7 +93,7 @@ void DaemonProcess::spawn() {
   marker += " ===\n";
   (void)!::write(err_fd, marker.data(), marker.size());
 
-  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const int null_fd = ::open(stdin_file_.c_str(), O_RDONLY | O_CLOEXEC);
   int pipe_fds[2];
   if (null_fd < 0 || ::pipe2(pipe_fds, O_CLOEXEC) != 0) {
     const int err = errno;

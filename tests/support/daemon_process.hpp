@@ -74,6 +74,8 @@ class DaemonProcess {
 
   /// Arguments for the next start (e.g. to restart with other flags).
   std::vector<std::string>& args() { return args_; }
+  /// The daemon's standard input on later starts (default /dev/null), e.g. a passphrase for passphrase-fd:0.
+  void set_stdin_file(std::filesystem::path file) { stdin_file_ = std::move(file); }
 
  private:
   void spawn();
@@ -83,6 +85,7 @@ class DaemonProcess {
 
   std::filesystem::path binary_;
   std::vector<std::string> args_;
+  std::filesystem::path stdin_file_ = "/dev/null";
   std::filesystem::path stderr_path_;
   pid_t pid_ = -1;
   int runs_ = 0;
