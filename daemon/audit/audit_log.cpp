@@ -104,6 +104,15 @@ core::Result<int> open_append(const std::filesystem::path& file) {
   // O_NOFOLLOW: whoever can plant a symlink in the log directory must not be able to aim our appends elsewhere.
   const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return io_error(file, "cannot open", errno);
+  // The trail names callers and secrets: a file someone else can read (left by another tool or a copy) is
+  // narrowed to its owner rather than written as it is.
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0 &&
+      ::fchmod(fd, 0600) != 0) {
+    const int error_number = errno;
+    ::close(fd);
+    return io_error(file, "cannot make private (chmod 600)", error_number);
+  }
   return fd;
 }
 

@@ -134,6 +134,15 @@ TEST_CASE("the audit file is created with mode 0600", "[unit][audit]") {
   CHECK(mode_of(dir / "audit.log") == 0600);
 }
 
+TEST_CASE("an existing audit file others can read is made private", "[unit][audit]") {
+  TempDir dir;
+  { std::ofstream(dir / "audit.log") << "{}\n"; }
+  ::chmod((dir / "audit.log").c_str(), 0644);
+  auto log = AuditLog::open(dir / "audit.log");
+  REQUIRE(log.has_value());
+  CHECK(mode_of(dir / "audit.log") == 0600);
+}
+
 TEST_CASE("the audit log refuses a symlink at its path", "[unit][audit]") {
   TempDir dir;
   fs::create_symlink(dir / "elsewhere.log", dir / "audit.log");
