@@ -5,11 +5,33 @@
 #include "crypto/random.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 
 #include <array>
 
 namespace csms::crypto {
 namespace {
+
+// Format byte of a wrapped data key, so the wrapping can change without guessing.
+constexpr std::uint8_t kWrapFormat = 1;
+
+// The key that wraps data keys is derived from the key-encryption key (HKDF-SHA256) rather than being it: a vault
+// from before data keys uses the key-encryption key itself as data key 1, and no key should encrypt itself.
+core::Result<core::SecureBuffer> wrapping_key(std::span<const std::uint8_t> kek) {
+  constexpr std::string_view kInfo = "csmsd data key wrapping v1";
+  core::SecureBuffer derived(kKeyBytes);
+  EVP_PKEY_CTX* context = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr);
+  const bool ok = context != nullptr && EVP_PKEY_derive_init(context) == 1 &&
+                  EVP_PKEY_CTX_set_hkdf_md(context, EVP_sha256()) == 1 &&
+                  EVP_PKEY_CTX_set1_hkdf_key(context, kek.data(), static_cast<int>(kek.size())) == 1 &&
+                  EVP_PKEY_CTX_add1_hkdf_info(context, reinterpret_cast<const unsigned char*>(kInfo.data()),
+                                              static_cast<int>(kInfo.size())) == 1;
+  std::size_t length = derived.size();
+  const bool derived_ok = ok && EVP_PKEY_derive(context, derived.data(), &length) == 1 && length == kKeyBytes;
+  EVP_PKEY_CTX_free(context);
+  if (!derived_ok) return core::make_error(core::Errc::kCryptoFailure, "deriving the data key wrapping key failed");
+  return derived;
+}
 
 std::vector<std::uint8_t> wrap_aad(std::uint32_t key_id) {
   constexpr std::string_view kLabel = "csmsd-data-key";
@@ -22,12 +44,20 @@ std::vector<std::uint8_t> wrap_aad(std::uint32_t key_id) {
 
 core::Result<std::vector<std::uint8_t>> wrap_data_key(std::span<const std::uint8_t> kek, std::uint32_t key_id,
                                                       std::span<const std::uint8_t> data_key) {
-  return aead_seal(kek, data_key, wrap_aad(key_id));
+  CSMS_TRY_ASSIGN(const auto key, wrapping_key(kek));
+  CSMS_TRY_ASSIGN(auto sealed, aead_seal(key.span(), data_key, wrap_aad(key_id)));
+  sealed.insert(sealed.begin(), kWrapFormat);
+  return sealed;
 }
 
 core::Result<core::SecureBuffer> unwrap_data_key(std::span<const std::uint8_t> kek, std::uint32_t key_id,
                                                  std::span<const std::uint8_t> wrapped) {
-  auto opened = aead_open(kek, wrapped, wrap_aad(key_id));
+  if (wrapped.empty() || wrapped.front() != kWrapFormat) {
+    return core::make_error(core::Errc::kCryptoFailure,
+                            "data key " + std::to_string(key_id) + " is wrapped in an unknown format");
+  }
+  CSMS_TRY_ASSIGN(const auto key, wrapping_key(kek));
+  auto opened = aead_open(key.span(), wrapped.subspan(1), wrap_aad(key_id));
   if (!opened) {
     return core::make_error(core::Errc::kCryptoFailure,
                             "data key " + std::to_string(key_id) + " does not open with this master key");

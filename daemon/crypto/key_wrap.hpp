@@ -12,7 +12,8 @@
 
 namespace csms::crypto {
 
-/// AES-256-GCM of the data key under `kek`, bound to its key id (a wrapped key cannot be relabelled).
+/// Format byte 1 | AES-256-GCM of the data key under HKDF-SHA256(`kek`, "csmsd data key wrapping v1"), bound to
+/// its key id (a wrapped key cannot be relabelled).
 core::Result<std::vector<std::uint8_t>> wrap_data_key(std::span<const std::uint8_t> kek, std::uint32_t key_id,
                                                       std::span<const std::uint8_t> data_key);
 

@@ -1,6 +1,8 @@
 // key_wrap_test.cpp: data keys wrapped under the key-encryption key, and the scrypt passphrase derivation.
 #include "crypto/key_wrap.hpp"
 
+#include "crypto/aead.hpp"
+
 #include "common/unit_env.hpp"
 
 #include <algorithm>
@@ -153,3 +155,20 @@ TEST_CASE("derive refuses an empty passphrase and out-of-range parameters", "[un
 }
 
 }  // namespace
+
+TEST_CASE("a data key is wrapped under a key derived from the KEK, never under the KEK itself",
+          "[unit][crypto][key_wrap]") {
+  // A vault from before data keys uses its KEK as data key 1; wrapping it must not encrypt a key under itself.
+  const SecureBuffer kek = filled(9);
+  const auto wrapped = expect_ok(csms::crypto::wrap_data_key(kek.span(), 1, kek.span()));
+  REQUIRE(wrapped.size() == 1 + csms::crypto::kNonceBytes + csms::crypto::kKeyBytes + csms::crypto::kTagBytes);
+  CHECK(wrapped.front() == 1);  // format byte
+  std::vector<std::uint8_t> aad{'c', 's', 'm', 's', 'd', '-', 'd', 'a', 't', 'a', '-', 'k', 'e', 'y', 0, 0, 0, 1};
+  const std::span<const std::uint8_t> body(wrapped.data() + 1, wrapped.size() - 1);
+  CHECK_ERRC(csms::crypto::aead_open(kek.span(), body, aad), Errc::kCryptoFailure);
+  CHECK(same(expect_ok(csms::crypto::unwrap_data_key(kek.span(), 1, wrapped)), kek));
+  // An unknown format byte is refused before any decryption.
+  auto other_format = wrapped;
+  other_format.front() = 2;
+  CHECK_ERRC(csms::crypto::unwrap_data_key(kek.span(), 1, other_format), Errc::kCryptoFailure);
+}
