@@ -2,6 +2,7 @@
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/validation.hpp"
+#include "core/wiping_json.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -75,7 +76,7 @@ core::Result<http::Response> create_credential(ApiContext& context, const Call& 
   }
   CSMS_TRY_ASSIGN(const auto issued, context.credentials.create(request));
   // The secret key or token is in this response and nowhere else, so the JSON lives in wiped memory.
-  const auto storage = wiping_storage();
+  const auto storage = core::wiping_json_storage();
   boost::json::object credential = credential_object(issued.credential, storage);
   const std::string_view secret(issued.secret.data(), issued.secret.size());
   if (issued.credential.kind == core::CredentialKind::kAccessKey) {

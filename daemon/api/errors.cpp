@@ -1,7 +1,7 @@
 // errors.cpp: the error table lookup and the error body.
 #include "api/errors.hpp"
 
-#include "api/json_io.hpp"
+#include "core/wiping_json.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -73,7 +73,7 @@ http::Response error_response(const core::Error& error, ErrorShape shape) {
   }
   http::Response response;
   response.status = info.status;
-  response.body = serialize(body);
+  response.body = core::to_json_wiped(body);
   return response;
 }
 

@@ -2,6 +2,7 @@
 #include "api/json_codec.hpp"
 
 #include "api/json_io.hpp"
+#include "core/wiping_json.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -61,7 +62,7 @@ boost::json::object version_metadata(const core::VersionMetadata& version, const
 
 boost::json::object version_with_value(const core::VersionMetadata& version, const std::string& secret_name,
                                        const crypto::PlainValue& value) {
-  boost::json::object out(wiping_storage());
+  boost::json::object out(core::wiping_json_storage());
   out["version_metadata"] = version_metadata(version, secret_name);
   // The value is written straight into the object's slot: a short string lives inline in the slot, which is in
   // wiping storage, while a local boost::json::string would leave a copy on the stack.

@@ -1,36 +1,10 @@
 // json_io.cpp: Boost.JSON with a wiping memory resource, and field accessors.
 #include "api/json_io.hpp"
 
-#include <boost/json/memory_resource.hpp>
-#include <boost/json/parser.hpp>
-#include <boost/json/serializer.hpp>
-
-#include <new>
-
-#include <string.h>
+#include "core/wiping_json.hpp"
 
 namespace csms::api {
 namespace {
-
-// Stateless, so one instance serves every thread; blocks are zeroed before they go back to the heap.
-class WipingMemoryResource final : public boost::json::memory_resource {
- private:
-  // Plain new/delete for the alignments operator new already guarantees (all Boost.JSON asks for); the aligned
-  // forms only beyond that, so allocation and release always use matching forms.
-  void* do_allocate(std::size_t bytes, std::size_t alignment) override {
-    if (alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(bytes);
-    return ::operator new(bytes, std::align_val_t(alignment));
-  }
-  void do_deallocate(void* block, std::size_t bytes, std::size_t alignment) override {
-    explicit_bzero(block, bytes);
-    if (alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
-      ::operator delete(block);
-    } else {
-      ::operator delete(block, std::align_val_t(alignment));
-    }
-  }
-  bool do_is_equal(const memory_resource& other) const noexcept override { return this == &other; }
-};
 
 core::Error wrong_type(std::string_view field, std::string_view expected) {
   return core::make_error(core::Errc::kMalformedBody,
@@ -45,40 +19,18 @@ const boost::json::value* find_field(const boost::json::object& body, std::strin
 
 }  // namespace
 
-boost::json::storage_ptr wiping_storage() {
-  static WipingMemoryResource resource;
-  return boost::json::storage_ptr(&resource);
-}
-
 core::Result<boost::json::object> parse_object(std::string_view body, bool empty_is_object) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    if (empty_is_object) return boost::json::object(wiping_storage());
+    if (empty_is_object) return boost::json::object(core::wiping_json_storage());
     return core::make_error(core::Errc::kMalformedBody, "the request body is empty; a JSON object is required");
   }
   boost::json::parse_options options;
   options.max_depth = 32;
-  unsigned char scratch[1024];
-  boost::json::parser parser(wiping_storage(), options, scratch, sizeof(scratch));
-  parser.reset(wiping_storage());
   boost::system::error_code ec;
-  parser.write(body.data(), body.size(), ec);
-  // release() builds the value from the parser's stack, which may live in `scratch`: wipe only afterwards.
-  boost::json::value value = ec ? boost::json::value() : parser.release();
-  parser.reset();
-  explicit_bzero(scratch, sizeof(scratch));
+  boost::json::value value = core::parse_json_wiped(body, options, ec);
   if (ec) return core::make_error(core::Errc::kMalformedBody, "the request body is not valid JSON (" + ec.message() + ")");
   if (!value.is_object()) return core::make_error(core::Errc::kMalformedBody, "the request body must be a JSON object");
   return std::move(value.as_object());
-}
-
-core::SecureString serialize(const boost::json::value& value) {
-  boost::json::serializer serializer;
-  serializer.reset(&value);
-  core::SecureString out;
-  char chunk[4096];
-  while (!serializer.done()) out.append(serializer.read(chunk));
-  explicit_bzero(chunk, sizeof(chunk));
-  return out;
 }
 
 core::Result<std::optional<std::string_view>> optional_string(const boost::json::object& body, std::string_view field) {

@@ -1,4 +1,4 @@
-// json_io.hpp: JSON parsing and serialisation through wiped memory, and typed field access with CSMS errors.
+// json_io.hpp: request bodies parsed into wiped memory (core/wiping_json.hpp), and typed field access with CSMS errors.
 #pragma once
 
 #include "core/error.hpp"
@@ -16,15 +16,9 @@
 
 namespace csms::api {
 
-/// Storage whose blocks are wiped when freed; every JSON value that may hold a secret uses it.
-boost::json::storage_ptr wiping_storage();
-
 /// Parses a request body that must be a JSON object (kMalformedBody otherwise). Nesting is limited (32 levels) and
 /// invalid UTF-8 is refused. An empty body is an empty object when `empty_is_object`.
 core::Result<boost::json::object> parse_object(std::string_view body, bool empty_is_object = false);
-
-/// Serialises into a wiping string.
-core::SecureString serialize(const boost::json::value& value);
 
 /// Typed access to one body field. Absent or null → nullopt; the wrong JSON type → kMalformedBody naming the field.
 core::Result<std::optional<std::string_view>> optional_string(const boost::json::object& body, std::string_view field);

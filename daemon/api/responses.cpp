@@ -1,13 +1,13 @@
 // responses.cpp: JSON and empty success responses.
 #include "api/call.hpp"
-#include "api/json_io.hpp"
+#include "core/wiping_json.hpp"
 
 namespace csms::api {
 
 http::Response json_response(const boost::json::value& body, unsigned status) {
   http::Response response;
   response.status = status;
-  response.body = serialize(body);
+  response.body = core::to_json_wiped(body);
   return response;
 }
 

@@ -5,6 +5,7 @@
 #include "api/paging.hpp"
 #include "api/validation.hpp"
 #include "api/value_fields.hpp"
+#include "core/wiping_json.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -77,7 +78,7 @@ core::Result<http::Response> show_secret_version(ApiContext& context, const Call
   CSMS_TRY(validate::name("secret_name", name));
   CSMS_TRY_ASSIGN(const auto ref, validate::path_version(call.param("version_id"), true));
   CSMS_TRY_ASSIGN(const auto version, context.secrets.get_version(call.project_id(), name, ref));
-  boost::json::object body(wiping_storage());
+  boost::json::object body(core::wiping_json_storage());
   body["version"] = codec::version_with_value(version.metadata, name, version.value);
   return json_response(body);
 }

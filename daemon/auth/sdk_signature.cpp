@@ -1,6 +1,8 @@
 // sdk_signature.cpp: canonicalisation, SDK-HMAC-SHA256 signing and constant-time verification.
 #include "auth/sdk_signature.hpp"
 
+#include "core/percent_encoding.hpp"
+
 #include "crypto/digest.hpp"
 
 #include <algorithm>
@@ -20,13 +22,6 @@ core::Error unauthenticated(std::string detail) {
 constexpr bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
          c == '.' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 char to_lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -51,24 +46,11 @@ void percent_encode_into(std::string& out, std::string_view bytes) {
   }
 }
 
-// Strict: a '%' not followed by two hex digits is an error rather than a literal, so two parsers of the same
-// bytes cannot disagree about what was signed. '+' is left alone, as both SDKs encode a space as %20.
+// Strict (core::percent_decode), so the router and the signature check cannot disagree about the bytes.
 core::Result<std::string> percent_decode(std::string_view text, std::string_view what) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    const bool complete = i + 2 < text.size();
-    const int high = complete ? hex_value(text[i + 1]) : -1;
-    const int low = complete ? hex_value(text[i + 2]) : -1;
-    if (high < 0 || low < 0) return unauthenticated(std::string(what) + " has a malformed percent escape");
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
+  auto decoded = core::percent_decode(text);
+  if (!decoded) return unauthenticated(std::string(what) + " has a malformed percent escape");
+  return std::move(*decoded);
 }
 
 // The same whitespace set as Python's str.strip() for ASCII, which is what the Python SDK applies to values.
@@ -152,7 +134,7 @@ std::string signature_over(std::string_view secret_key, std::string_view sdk_dat
 }
 
 bool is_hex(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return hex_value(c) >= 0; });
+  return std::all_of(text.begin(), text.end(), [](char c) { return core::hex_digit_value(c) >= 0; });
 }
 
 // Reads exactly `width` decimal digits; strtol would accept signs and spaces.

@@ -1,6 +1,7 @@
 // api_call.cpp: status check and CSMS error bodies (flat, or nested under "error") for csmsctl.
 #include "ctl/api_call.hpp"
 
+#include "core/wiping_json.hpp"
 #include "ctl/json_text.hpp"
 
 #include <boost/json/parse.hpp>
@@ -50,7 +51,7 @@ core::Error answer_error(const Answer& answer) {
 core::Result<boost::json::object> call(const Client& client, std::string_view method, std::string_view path,
                                        const boost::json::object* body) {
   std::optional<core::SecureString> text;
-  if (body != nullptr) text = to_json(*body);
+  if (body != nullptr) text = core::to_json_wiped(*body);
   CSMS_TRY_ASSIGN(const Answer answer, client.request(method, path, text ? &*text : nullptr));
   if (answer.status < 200 || answer.status > 299) return answer_error(answer);
   return parse_answer(std::string_view(answer.body.data(), answer.body.size()));

@@ -5,22 +5,15 @@
 #include "core/wiping_allocator.hpp"
 
 #include <boost/json/object.hpp>
-#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include <string_view>
 
 namespace csms::ctl {
 
-/// Storage whose blocks are zeroed when freed (the same idea as the daemon's api::wiping_storage).
-boost::json::storage_ptr wiping_storage();
-
 /// Parses an answer body that must be a JSON object; an empty body is an empty object. A daemon that answers
 /// anything else is reported as kInternal.
 core::Result<boost::json::object> parse_answer(std::string_view body);
-
-/// Compact JSON, for request bodies.
-core::SecureString to_json(const boost::json::value& value);
 
 /// Indented JSON (two spaces, keys in the daemon's order), ending with a newline.
 core::SecureString to_pretty_json(const boost::json::value& value);

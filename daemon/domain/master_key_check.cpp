@@ -3,12 +3,6 @@
 
 namespace csms::domain {
 
-core::Result<bool> vault_has_master_key(store::Store& store) {
-  CSMS_TRY_ASSIGN(auto txn, store.begin(store::TransactionMode::kRead));
-  CSMS_TRY_ASSIGN(const auto checks, txn->list_key_checks());
-  return !checks.empty();
-}
-
 core::Status verify_master_key(store::Store& store, const crypto::Sealer& sealer, core::EpochMillis now) {
   CSMS_TRY_ASSIGN(auto txn, store.begin(store::TransactionMode::kWrite));
   CSMS_TRY_ASSIGN(const auto checks, txn->list_key_checks());

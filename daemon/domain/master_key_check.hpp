@@ -8,9 +8,6 @@
 
 namespace csms::domain {
 
-/// Whether the vault has ever recorded a master key (then a missing key file is an error, not a fresh start).
-core::Result<bool> vault_has_master_key(store::Store& store);
-
 /// Verifies the stored check for the current key id, or records one for a new vault. A key that does not open
 /// its check is kCryptoFailure: the daemon must stop rather than serve values it cannot read.
 core::Status verify_master_key(store::Store& store, const crypto::Sealer& sealer, core::EpochMillis now);

@@ -1,6 +1,8 @@
 // url.hpp: splitting a request target and percent-decoding its parts.
 #pragma once
 
+#include "core/percent_encoding.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,9 +11,8 @@
 
 namespace csms::http {
 
-/// Decodes %XX escapes; nullopt for a malformed escape. '+' stays '+' (SDKs encode a space as %20 and sign '+'
-/// literally).
-std::optional<std::string> percent_decode(std::string_view text);
+/// Decodes %XX escapes; nullopt for a malformed escape (core/percent_encoding.hpp).
+using core::percent_decode;
 
 /// Splits "a=1&b=x%20y" into decoded pairs; nullopt if any part is malformed. A key without '=' gets "".
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view raw_query);

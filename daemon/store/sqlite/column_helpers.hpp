@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace csms::store::sqlite {
 
@@ -29,6 +30,12 @@ inline void bind_optional(SQLite::Statement& statement, int index, const std::op
 inline std::optional<std::int64_t> optional_int64(const SQLite::Column& column) {
   if (column.isNull()) return std::nullopt;
   return column.getInt64();
+}
+
+/// A BLOB column's bytes (sealed values, wrapped keys, hashes).
+inline std::vector<std::uint8_t> read_blob(const SQLite::Column& column) {
+  const auto* bytes = static_cast<const std::uint8_t*>(column.getBlob());
+  return std::vector<std::uint8_t>(bytes, bytes + column.getBytes());
 }
 
 inline std::optional<std::string> optional_text(const SQLite::Column& column) {

@@ -25,11 +25,6 @@ constexpr const char* kListSealedCredentials =
     "SELECT id, key_id, sealed_secret FROM credentials WHERE key_id IS NOT NULL AND key_id <> ?1 ORDER BY id LIMIT ?2";
 constexpr const char* kReplaceCredentialSeal = "UPDATE credentials SET key_id = ?2, sealed_secret = ?3 WHERE id = ?1";
 
-std::vector<std::uint8_t> read_blob(const SQLite::Column& column) {
-  const auto* bytes = static_cast<const std::uint8_t*>(column.getBlob());
-  return std::vector<std::uint8_t>(bytes, bytes + column.getBytes());
-}
-
 core::Credential read_credential(SQLite::Statement& row) {
   core::Credential credential;
   credential.id = row.getColumn(0).getString();

@@ -1,4 +1,5 @@
 // key_rows.cpp: SQL for data keys, the passphrase KDF row and re-sealing versions under a new data key.
+#include "store/sqlite/column_helpers.hpp"
 #include "store/sqlite/sqlite_errors.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
 
@@ -23,11 +24,6 @@ constexpr const char* kListSealedVersions =
     "JOIN secrets s ON s.secret_pk = v.secret_pk WHERE v.key_id <> ?1 LIMIT ?2";
 constexpr const char* kReplaceVersionSeal =
     "UPDATE versions SET key_id = ?3, sealed_value = ?4 WHERE secret_pk = ?1 AND number = ?2";
-
-std::vector<std::uint8_t> read_blob(const SQLite::Column& column) {
-  const auto* bytes = static_cast<const std::uint8_t*>(column.getBlob());
-  return std::vector<std::uint8_t>(bytes, bytes + column.getBytes());
-}
 
 }  // namespace
 

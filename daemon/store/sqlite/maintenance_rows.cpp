@@ -1,4 +1,5 @@
 // maintenance_rows.cpp: SQL for background pruning and master key checks.
+#include "store/sqlite/column_helpers.hpp"
 #include "store/sqlite/sqlite_errors.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
 
@@ -43,9 +44,7 @@ core::Result<std::vector<core::SealedValue>> SqliteTransaction::list_key_checks(
     while (statement->executeStep()) {
       core::SealedValue check;
       check.key_id = static_cast<std::uint32_t>(statement->getColumn(0).getInt64());
-      const SQLite::Column blob = statement->getColumn(1);
-      const auto* bytes = static_cast<const std::uint8_t*>(blob.getBlob());
-      check.blob.assign(bytes, bytes + blob.getBytes());
+      check.blob = read_blob(statement->getColumn(1));
       checks.push_back(std::move(check));
     }
     return checks;

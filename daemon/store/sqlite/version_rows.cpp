@@ -98,9 +98,7 @@ core::Result<std::optional<core::StoredVersion>> SqliteTransaction::find_version
       version.emplace();
       version->metadata = read_metadata(*statement);
       version->value.key_id = static_cast<std::uint32_t>(statement->getColumn(5).getInt64());
-      const SQLite::Column blob = statement->getColumn(6);
-      const auto* bytes = static_cast<const std::uint8_t*>(blob.getBlob());
-      version->value.blob.assign(bytes, bytes + blob.getBytes());
+      version->value.blob = read_blob(statement->getColumn(6));
     }
     CSMS_TRY_ASSIGN(version->metadata.stages, stages_of_version(secret_row, number));
     return version;

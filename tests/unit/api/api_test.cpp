@@ -2,6 +2,7 @@
 #include "api/routes.hpp"
 
 #include "audit/audit_log.hpp"
+#include "common/api_request.hpp"
 #include "common/service_env.hpp"
 
 #include <unistd.h>
@@ -17,6 +18,7 @@
 namespace {
 
 using csms::http::Method;
+using csms::unit::method_name;
 using csms::unit::kProject;
 namespace json = boost::json;
 
@@ -30,17 +32,6 @@ struct Reply {
   json::value json;
 };
 
-std::string method_name(Method method) {
-  switch (method) {
-    case Method::kGet: return "GET";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kDelete: return "DELETE";
-    case Method::kOther: return "PATCH";
-  }
-  return "PATCH";
-}
-
 struct ApiEnv : csms::unit::ServiceEnv {
   csms::domain::CredentialService credentials{*store, sealer, time.clock()};
   csms::domain::KeyRotation keys{*store, keyring, csms::unit::test_key(99), "file", time.clock()};
@@ -48,28 +39,11 @@ struct ApiEnv : csms::unit::ServiceEnv {
   std::unique_ptr<csms::audit::AuditLog> audit = csms::unit::expect_ok(csms::audit::AuditLog::open(dir / "audit.log"));
   csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit}};
   /// Who the in-process requests come from: by default the test's own uid on a Unix socket (admin).
-  csms::http::Peer peer = [] {
-    csms::http::Peer own;
-    own.transport = csms::http::Peer::Transport::kUnix;
-    own.uid = ::getuid();
-    own.gid = ::getgid();
-    own.pid = ::getpid();
-    return own;
-  }();
+  csms::http::Peer peer = csms::unit::own_unix_peer();
   csms::http::HeaderList headers;
 
   Reply call(Method method, const std::string& target, const std::string& body = "") {
-    csms::http::Request request;
-    request.method = method;
-    request.method_name = method_name(method);
-    request.target = target;
-    const auto question = target.find('?');
-    request.path = target.substr(0, question);
-    request.raw_query = question == std::string::npos ? "" : target.substr(question + 1);
-    request.body.assign(body.begin(), body.end());
-    request.request_id = "0123456789abcdef0123456789abcdef";
-    request.peer = peer;
-    request.headers = headers;
+    auto request = csms::unit::make_request(method, target, body, peer, headers);
     const auto response = api.handle(request);
     Reply reply{response.status, std::string(response.body.begin(), response.body.end()), response.content_type, {}};
     if (!reply.body.empty()) {

@@ -3,6 +3,7 @@
 
 #include "audit/audit_log.hpp"
 #include "auth/sdk_signature.hpp"
+#include "common/api_request.hpp"
 #include "common/service_env.hpp"
 #include "domain/data_keys.hpp"
 
@@ -26,6 +27,7 @@ namespace {
 using csms::core::CredentialKind;
 using csms::core::Role;
 using csms::http::Method;
+using csms::unit::method_name;
 using csms::unit::expect_ok;
 namespace json = boost::json;
 using namespace std::chrono_literals;
@@ -43,17 +45,6 @@ struct Reply {
   std::string body;
   json::value json;
 };
-
-std::string method_name(Method method) {
-  switch (method) {
-    case Method::kGet: return "GET";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kDelete: return "DELETE";
-    case Method::kOther: return "PATCH";
-  }
-  return "PATCH";
-}
 
 /// `%Y%m%dT%H%M%SZ` in UTC, as X-Sdk-Date carries it.
 std::string sdk_date(csms::core::EpochMillis millis) {
@@ -87,15 +78,7 @@ struct AuthEnv : csms::unit::ServiceEnv {
   csms::http::Peer peer = own_peer();
   csms::http::HeaderList headers;
 
-  static csms::http::Peer own_peer() {
-    csms::http::Peer own;
-    own.transport = csms::http::Peer::Transport::kUnix;
-    own.uid = ::getuid();
-    own.gid = ::getgid();
-    own.pid = ::getpid();
-    own.address = "/run/csmsd/csmsd.sock";
-    return own;
-  }
+  static csms::http::Peer own_peer() { return csms::unit::own_unix_peer("/run/csmsd/csmsd.sock"); }
 
   static csms::http::Peer tcp_peer() {
     csms::http::Peer tcp;
@@ -110,17 +93,7 @@ struct AuthEnv : csms::unit::ServiceEnv {
   }
 
   Reply call(Method method, const std::string& target, const std::string& body = "") {
-    csms::http::Request request;
-    request.method = method;
-    request.method_name = method_name(method);
-    request.target = target;
-    const auto question = target.find('?');
-    request.path = target.substr(0, question);
-    request.raw_query = question == std::string::npos ? "" : target.substr(question + 1);
-    request.body.assign(body.begin(), body.end());
-    request.request_id = "0123456789abcdef0123456789abcdef";
-    request.peer = peer;
-    request.headers = headers;
+    auto request = csms::unit::make_request(method, target, body, peer, headers);
     const auto response = api.handle(request);
     Reply reply{response.status, std::string(response.body.begin(), response.body.end()), {}};
     if (!reply.body.empty()) {

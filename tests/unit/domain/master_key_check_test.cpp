@@ -1,6 +1,8 @@
 // master_key_check_test.cpp: the start-up check that the loaded master key is the vault's own.
 #include "domain/master_key_check.hpp"
 
+#include "domain/data_keys.hpp"
+
 #include "common/service_env.hpp"
 
 namespace {
@@ -12,12 +14,12 @@ TEST_CASE("a new vault records a key check, then accepts the same key and refuse
           "[unit][domain][master_key_check]") {
   csms::unit::TempDir dir;
   auto store = expect_ok(csms::store::sqlite::SqliteStore::open(dir / "vault.db"));
-  CHECK_FALSE(expect_ok(csms::domain::vault_has_master_key(*store)));
+  CHECK_FALSE(expect_ok(csms::domain::vault_has_keys(*store)));
 
   const auto right = csms::crypto::Keyring::from_key(1, csms::unit::test_key(1));
   const csms::crypto::Sealer right_sealer(right);
   expect_ok(csms::domain::verify_master_key(*store, right_sealer, 1'000));
-  CHECK(expect_ok(csms::domain::vault_has_master_key(*store)));
+  CHECK(expect_ok(csms::domain::vault_has_keys(*store)));
   CHECK(store->database().execAndGet("SELECT count(*) FROM master_key_checks").getInt() == 1);
 
   // Verifying again with the same key passes and records nothing new.

@@ -1,0 +1,51 @@
+// api_request.hpp: building in-process API requests (no socket) for the api suites: method names, peers, requests.
+#pragma once
+
+#include "http/message.hpp"
+
+#include <string>
+
+#include <unistd.h>
+
+namespace csms::unit {
+
+inline std::string method_name(http::Method method) {
+  switch (method) {
+    case http::Method::kGet: return "GET";
+    case http::Method::kPost: return "POST";
+    case http::Method::kPut: return "PUT";
+    case http::Method::kDelete: return "DELETE";
+    case http::Method::kOther: return "PATCH";
+  }
+  return "PATCH";
+}
+
+/// The test process itself on a Unix socket: the daemon's own uid, admin on every project by default.
+inline http::Peer own_unix_peer(std::string address = {}) {
+  http::Peer own;
+  own.transport = http::Peer::Transport::kUnix;
+  own.uid = ::getuid();
+  own.gid = ::getgid();
+  own.pid = ::getpid();
+  own.address = std::move(address);
+  return own;
+}
+
+/// A request as the session would hand it to the API: target split into path and query, a fixed request id.
+inline http::Request make_request(http::Method method, const std::string& target, const std::string& body,
+                                  const http::Peer& peer, const http::HeaderList& headers) {
+  http::Request request;
+  request.method = method;
+  request.method_name = method_name(method);
+  request.target = target;
+  const auto question = target.find('?');
+  request.path = target.substr(0, question);
+  request.raw_query = question == std::string::npos ? "" : target.substr(question + 1);
+  request.body.assign(body.begin(), body.end());
+  request.request_id = "0123456789abcdef0123456789abcdef";
+  request.peer = peer;
+  request.headers = headers;
+  return request;
+}
+
+}  // namespace csms::unit
