@@ -106,41 +106,62 @@ core::Result<Keyring> Keyring::create(const std::filesystem::path& key_file) {
   return from_key(kFirstKeyId, core::SecureBuffer(id_bytes + 4, kKeyBytes));
 }
 
+Keyring::Keyring(Keyring&& other) noexcept
+    : keys_(std::move(other.keys_)), current_key_id_(other.current_key_id_.exchange(0)) {}
+
+Keyring& Keyring::operator=(Keyring&& other) noexcept {
+  keys_ = std::move(other.keys_);
+  current_key_id_ = other.current_key_id_.exchange(0);
+  return *this;
+}
+
 Keyring Keyring::from_key(std::uint32_t key_id, core::SecureBuffer key) {
   Keyring ring;
-  // Best effort, for when mlockall was not possible. Moving a SecureBuffer keeps its heap block, and keys are never
-  // resized, so the locked pages stay the ones holding the key.
-  (void)lock_pages(key.data(), key.size());
-  ring.keys_.emplace(key_id, std::move(key));
+  ring.add_key(key_id, std::move(key));
   ring.current_key_id_ = key_id;
   return ring;
 }
 
 void Keyring::add_key(std::uint32_t key_id, core::SecureBuffer key) {
-  (void)lock_pages(key.data(), key.size());  // as in from_key
-  keys_.insert_or_assign(key_id, std::move(key));
+  // Best effort, for when mlockall was not possible. Moving a SecureBuffer keeps its heap block, and keys are never
+  // resized, so the locked pages stay the ones holding the key.
+  (void)lock_pages(key.data(), key.size());
+  auto held = std::make_shared<const core::SecureBuffer>(std::move(key));
+  const std::unique_lock lock(mutex_);
+  keys_.insert_or_assign(key_id, std::move(held));
 }
 
 bool Keyring::make_current(std::uint32_t key_id) {
+  const std::unique_lock lock(mutex_);
   if (keys_.find(key_id) == keys_.end()) return false;
   current_key_id_ = key_id;
   return true;
 }
 
 void Keyring::remove_key(std::uint32_t key_id) {
+  const std::unique_lock lock(mutex_);
   if (key_id != current_key_id_) keys_.erase(key_id);
 }
 
 std::vector<std::uint32_t> Keyring::key_ids() const {
+  const std::shared_lock lock(mutex_);
   std::vector<std::uint32_t> ids;
   for (const auto& [id, key] : keys_) ids.push_back(id);
   return ids;
 }
 
-std::span<const std::uint8_t> Keyring::key(std::uint32_t key_id) const noexcept {
+HeldKey Keyring::key(std::uint32_t key_id) const {
+  const std::shared_lock lock(mutex_);
   const auto found = keys_.find(key_id);
   if (found == keys_.end()) return {};
-  return found->second.span();
+  return HeldKey(found->second);
+}
+
+std::pair<std::uint32_t, HeldKey> Keyring::current() const {
+  const std::shared_lock lock(mutex_);
+  const std::uint32_t id = current_key_id_;
+  const auto found = keys_.find(id);
+  return {id, found == keys_.end() ? HeldKey() : HeldKey(found->second)};
 }
 
 }  // namespace csms::crypto

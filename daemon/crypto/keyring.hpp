@@ -6,16 +6,49 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <atomic>
 #include <map>
+#include <memory>
+#include <shared_mutex>
 #include <span>
 #include <vector>
 
 namespace csms::crypto {
 
+/// A key the keyring held when it was asked for. It stays readable (and is wiped only afterwards) even if the
+/// keyring forgets the key meanwhile, so a value opened on one thread survives a rotation retiring its key on
+/// another.
+class HeldKey {
+ public:
+  HeldKey() = default;
+  explicit HeldKey(std::shared_ptr<const core::SecureBuffer> key) : key_(std::move(key)) {}
+
+  std::span<const std::uint8_t> span() const noexcept {
+    return key_ ? key_->span() : std::span<const std::uint8_t>{};
+  }
+  operator std::span<const std::uint8_t>() const noexcept { return span(); }
+  bool empty() const noexcept { return span().empty(); }
+  std::size_t size() const noexcept { return span().size(); }
+  const std::uint8_t* data() const noexcept { return span().data(); }
+  const std::uint8_t* begin() const noexcept { return span().data(); }
+  const std::uint8_t* end() const noexcept { return span().data() + span().size(); }
+
+ private:
+  std::shared_ptr<const core::SecureBuffer> key_;
+};
+
 /// Holds master keys by id. The key file format is 41 bytes: "CSMK", format byte 1, key id (u32 big-endian),
-/// 32 key bytes. Keys live in wiped buffers for the life of the keyring.
+/// 32 key bytes. Keys live in wiped buffers for the life of the keyring. Safe to use from several threads: requests
+/// seal and open on every I/O thread while a rotation adds and retires keys.
 class Keyring {
  public:
+  Keyring() = default;
+  /// Moving is for construction only (factories return by value); never move a keyring other threads use.
+  Keyring(Keyring&& other) noexcept;
+  Keyring& operator=(Keyring&& other) noexcept;
+  Keyring(const Keyring&) = delete;
+  Keyring& operator=(const Keyring&) = delete;
+
   /// Reads the key file. kNotFound when it does not exist; kCryptoFailure when it is malformed or readable by
   /// group or others (a key anyone can read protects nothing).
   static core::Result<Keyring> load(const std::filesystem::path& key_file);
@@ -35,13 +68,16 @@ class Keyring {
   /// The ids held, ascending.
   std::vector<std::uint32_t> key_ids() const;
 
-  std::uint32_t current_key_id() const noexcept { return current_key_id_; }
-  /// Empty span when the id is unknown.
-  std::span<const std::uint8_t> key(std::uint32_t key_id) const noexcept;
+  std::uint32_t current_key_id() const noexcept { return current_key_id_.load(std::memory_order_acquire); }
+  /// An empty key when the id is unknown.
+  HeldKey key(std::uint32_t key_id) const;
+  /// The current id and its key, read together (a rotation may change the current key between two separate calls).
+  std::pair<std::uint32_t, HeldKey> current() const;
 
  private:
-  std::map<std::uint32_t, core::SecureBuffer> keys_;
-  std::uint32_t current_key_id_ = 0;
+  mutable std::shared_mutex mutex_;
+  std::map<std::uint32_t, std::shared_ptr<const core::SecureBuffer>> keys_;
+  std::atomic<std::uint32_t> current_key_id_{0};
 };
 
 }  // namespace csms::crypto

@@ -56,8 +56,7 @@ std::vector<std::uint8_t> key_check_aad(const Header& header) {
 core::Error format_error(std::string detail) { return core::make_error(core::Errc::kCryptoFailure, std::move(detail)); }
 
 // Checks the header of a stored blob against its key-id column and returns the key to open it with.
-core::Result<std::span<const std::uint8_t>> header_key(const Keyring& keyring, const core::SealedValue& sealed,
-                                                       Header& header) {
+core::Result<HeldKey> header_key(const Keyring& keyring, const core::SealedValue& sealed, Header& header) {
   if (sealed.blob.size() < kHeaderBytes) return format_error("sealed value is truncated");
   std::copy_n(sealed.blob.begin(), kHeaderBytes, header.begin());
   if (header != make_header(sealed.key_id)) return format_error("sealed value has an unknown format or key id");
@@ -69,13 +68,13 @@ core::Result<std::span<const std::uint8_t>> header_key(const Keyring& keyring, c
 }  // namespace
 
 core::Result<core::SealedValue> Sealer::seal(const PlainValue& value, const ValueBinding& binding) const {
-  const std::uint32_t key_id = keyring_.current_key_id();
+  const auto [key_id, key] = keyring_.current();
   const Header header = make_header(key_id);
   core::SecureBuffer plaintext;
   plaintext.resize(1);
   plaintext.data()[0] = static_cast<std::uint8_t>(value.kind);
   plaintext.append(value.bytes.span());
-  CSMS_TRY_ASSIGN(auto sealed, aead_seal(keyring_.key(key_id), plaintext.span(), value_aad(binding, header)));
+  CSMS_TRY_ASSIGN(auto sealed, aead_seal(key, plaintext.span(), value_aad(binding, header)));
   core::SealedValue out{key_id, std::vector<std::uint8_t>(header.begin(), header.end())};
   out.blob.insert(out.blob.end(), sealed.begin(), sealed.end());
   return out;
@@ -98,11 +97,11 @@ core::Result<PlainValue> Sealer::open(const core::SealedValue& sealed, const Val
 }
 
 core::Result<core::SealedValue> Sealer::make_key_check() const {
-  const std::uint32_t key_id = keyring_.current_key_id();
+  const auto [key_id, key] = keyring_.current();
   const Header header = make_header(key_id);
   const std::span<const std::uint8_t> text(reinterpret_cast<const std::uint8_t*>(kKeyCheckPlaintext.data()),
                                            kKeyCheckPlaintext.size());
-  CSMS_TRY_ASSIGN(auto sealed, aead_seal(keyring_.key(key_id), text, key_check_aad(header)));
+  CSMS_TRY_ASSIGN(auto sealed, aead_seal(key, text, key_check_aad(header)));
   core::SealedValue out{key_id, std::vector<std::uint8_t>(header.begin(), header.end())};
   out.blob.insert(out.blob.end(), sealed.begin(), sealed.end());
   return out;

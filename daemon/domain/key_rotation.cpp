@@ -15,6 +15,7 @@ crypto::ValueBinding credential_binding(std::string_view credential_id) {
 }
 
 core::Result<MasterKeyStatus> KeyRotation::status() {
+  const std::lock_guard lock(mutex_);
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));
   CSMS_TRY_ASSIGN(const auto keys, txn->list_data_keys());
   CSMS_TRY_ASSIGN(const auto counts, txn->count_sealed_rows_by_key());
@@ -39,6 +40,7 @@ core::Result<MasterKeyStatus> KeyRotation::status() {
 }
 
 core::Result<MasterKeyStatus> KeyRotation::rotate() {
+  std::unique_lock lock(mutex_);
   {
     CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
     CSMS_TRY_ASSIGN(const auto keys, txn->list_data_keys());
@@ -54,7 +56,9 @@ core::Result<MasterKeyStatus> KeyRotation::rotate() {
     record.is_current = true;
     record.created_time = clock_();
     CSMS_TRY(txn->insert_data_key(record));
-    // The keyring learns the key before the check is sealed with it, and is put back if the commit fails.
+    // The keyring learns the key before the check is sealed with it, and is put back if the commit fails. Every seal
+    // happens inside a write transaction, and this one holds the store's write lock, so no other thread can seal
+    // under the new key before it is committed.
     const std::uint32_t previous = keyring_.current_key_id();
     keyring_.add_key(next_id, std::move(data_key));
     keyring_.make_current(next_id);
@@ -71,10 +75,12 @@ core::Result<MasterKeyStatus> KeyRotation::rotate() {
   }
   reseal_pending_ = true;
   stall_reason_.clear();
+  lock.unlock();
   return status();
 }
 
 core::Result<std::size_t> KeyRotation::reseal_batch(std::size_t limit) {
+  const std::lock_guard lock(mutex_);
   const std::uint32_t current = keyring_.current_key_id();
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
   std::size_t resealed = 0;

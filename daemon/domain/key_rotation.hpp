@@ -10,6 +10,7 @@
 #include "store/store.hpp"
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,7 @@ struct MasterKeyStatus {
 /// Owns the key-encryption key for wrapping new data keys. Rotation adds a data key and makes it current at once
 /// (new values use it); reseal_batch moves old rows over in small transactions, so requests keep being served in
 /// between; when none remain, the old data keys are deleted. Progress survives a restart: whatever is still sealed
-/// under an old key is simply re-sealed later. Used from the daemon's one I/O thread.
+/// under an old key is simply re-sealed later. Safe to use from several threads: one operation runs at a time.
 class KeyRotation {
  public:
   KeyRotation(store::Store& store, crypto::Keyring& keyring, core::SecureBuffer kek, std::string source,
@@ -52,10 +53,16 @@ class KeyRotation {
   core::Result<std::size_t> reseal_batch(std::size_t limit);
   /// Whether re-sealing may have work: true at start (a restart resumes an interrupted rotation) and after
   /// rotate(), false once a batch found nothing left.
-  bool reseal_pending() const noexcept { return reseal_pending_; }
+  bool reseal_pending() const {
+    const std::lock_guard lock(mutex_);
+    return reseal_pending_;
+  }
   /// Set when a row could not be opened for re-sealing: retrying cannot help, so re-sealing stops (until the next
   /// rotate() or restart) and status() reports it.
-  bool stalled() const noexcept { return !stall_reason_.empty(); }
+  bool stalled() const {
+    const std::lock_guard lock(mutex_);
+    return !stall_reason_.empty();
+  }
 
  private:
   store::Store& store_;
@@ -64,6 +71,7 @@ class KeyRotation {
   core::SecureBuffer kek_;
   std::string source_;
   core::Clock clock_;
+  mutable std::mutex mutex_;
   bool reseal_pending_ = true;
   std::string stall_reason_;
 };
