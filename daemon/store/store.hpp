@@ -4,6 +4,7 @@
 #include "core/credential.hpp"
 #include "core/error.hpp"
 #include "core/model.hpp"
+#include "store/write_queue.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -122,10 +123,19 @@ enum class TransactionMode {
   kWrite,  ///< takes the write lock at once (SQLite BEGIN IMMEDIATE), so it never fails half-way on lock upgrade
 };
 
+/// Safe to use from several threads: each begin() gets its own connection or waits for the writer.
 class Store {
  public:
   virtual ~Store() = default;
+  /// Outside a batch, a kWrite transaction holds the store's write lock until it ends, and a kRead transaction
+  /// reads a snapshot of committed data. Inside a batch job (on the writer thread), both are nested in the batch's
+  /// transaction: they see the batch's earlier writes, and their commit() is final only when the batch commits.
   virtual core::Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) = 0;
+
+  /// Group commit: runs `job.work` on the store's writer thread inside a transaction shared with other queued jobs,
+  /// then calls `job.done` with the outcome of that transaction's commit (from the writer thread). A job whose own
+  /// transaction rolled back changes nothing; `done` reports only whether what it did commit is durable.
+  virtual void submit_write(WriteJob job) = 0;
 };
 
 }  // namespace csms::store

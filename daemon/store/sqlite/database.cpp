@@ -8,7 +8,7 @@
 namespace csms::store::sqlite {
 namespace {
 
-// Requests are served on one thread, so a lock held by another process must not stall them for long: after this
+// A lock held by another process must not stall a request for long: after this
 // wait the operation fails with kUnavailable and the caller may retry.
 constexpr int kBusyTimeoutMillis = 250;
 

@@ -6,13 +6,23 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <memory>
+
 namespace csms::store::sqlite {
+
+/// How a transaction begins and ends on its connection.
+enum class Boundary {
+  kTransaction,  ///< BEGIN [IMMEDIATE] … COMMIT, ROLLBACK when abandoned
+  kSavepoint,    ///< nested in a write batch: SAVEPOINT … RELEASE, ROLLBACK TO when abandoned
+};
 
 class SqliteTransaction final : public Transaction {
  public:
-  /// Issues BEGIN (read) or BEGIN IMMEDIATE (write); the constructor throws on failure, which SqliteStore::begin
-  /// converts.
-  SqliteTransaction(SQLite::Database& db, StatementCache& statements, TransactionMode mode);
+  /// Issues BEGIN (read), BEGIN IMMEDIATE (write) or SAVEPOINT; the constructor throws on failure, which
+  /// SqliteStore::begin converts. `hold` is whatever must outlive the transaction (the write lock, a pooled read
+  /// connection); it is released after the transaction has ended.
+  SqliteTransaction(SQLite::Database& db, StatementCache& statements, TransactionMode mode, Boundary boundary,
+                    std::shared_ptr<void> hold);
   ~SqliteTransaction() override;
   SqliteTransaction(const SqliteTransaction&) = delete;
   SqliteTransaction& operator=(const SqliteTransaction&) = delete;
@@ -81,8 +91,10 @@ class SqliteTransaction final : public Transaction {
   core::Result<std::vector<std::string>> credential_projects(std::string_view id);
   core::Result<std::vector<std::string>> stages_of_version(std::int64_t secret_row, core::VersionNumber number);
 
+  std::shared_ptr<void> hold_;
   SQLite::Database& db_;
   StatementCache& statements_;
+  Boundary boundary_;
   bool open_ = false;
 };
 
