@@ -10,6 +10,7 @@
 #include "domain/secret_service.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
+#include "store/store.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -73,6 +74,8 @@ struct ApiContext {
   domain::KeyRotation& keys;
   const AccessSettings& access;
   audit::AuditLog& audit;
+  /// Only for submit_write: the CSMS write operations run as jobs of the store's group commit.
+  store::Store& store;
 };
 
 using Handler = core::Result<http::Response> (*)(ApiContext& context, const Call& call);
@@ -81,7 +84,9 @@ using Handler = core::Result<http::Response> (*)(ApiContext& context, const Call
 struct Route {
   std::string_view operation;  ///< the SDK operation name, for logs and the audit log
   Handler handler;
-  auth::Permission permission;  ///< no default: every row states what it needs (-Wmissing-field-initializers)
+  /// No default: every row states what it needs (-Wmissing-field-initializers). Routes needing kWrite run as
+  /// group-commit jobs on the store's writer thread; the rest run on the session's thread.
+  auth::Permission permission;
   ErrorShape error_shape = ErrorShape::kFlat;
 };
 

@@ -6,6 +6,7 @@
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/validation.hpp"
+#include "api/write_batch.hpp"
 #include "http/url.hpp"
 #include "audit/audit_log.hpp"
 #include "log/log.hpp"
@@ -16,6 +17,7 @@
 namespace csms::api {
 namespace {
 
+namespace net = boost::asio;
 using http::Method;
 
 struct RouteRow {
@@ -80,7 +82,7 @@ Api::Api(ApiContext context) : context_(context) {
   for (const RouteRow& row : kRoutes) router_.add(row.method, row.path, row.route);
 }
 
-core::Result<http::Response> Api::dispatch(http::Request& request, DispatchState& state) {
+core::Status Api::admit(http::Request& request, DispatchState& state) {
   // The route is matched first only so that a refused request's audit record names its target; nothing about it
   // is answered before the caller is authenticated.
   auto match = router_.match(request.method, request.path);
@@ -109,12 +111,13 @@ core::Result<http::Response> Api::dispatch(http::Request& request, DispatchState
   if (request.path.find("%2F") != std::string::npos || request.path.find("%2f") != std::string::npos) {
     return core::make_error(core::Errc::kInvalidParameter, "a path parameter must not contain '/'");
   }
-  const auto query = http::parse_query(request.raw_query);
+  auto query = http::parse_query(request.raw_query);
   if (!query) return core::make_error(core::Errc::kInvalidParameter, "the query string has a malformed %-escape");
+  state.query = std::move(*query);
   // The signature covers the sorted query while handlers read the first value of a key: a repeated key would let
   // a replayed request mean something else.
   std::vector<std::string_view> keys;
-  for (const auto& [key, value] : *query) keys.push_back(key);
+  for (const auto& [key, value] : state.query) keys.push_back(key);
   std::sort(keys.begin(), keys.end());
   if (const auto repeated = std::adjacent_find(keys.begin(), keys.end()); repeated != keys.end()) {
     return core::make_error(core::Errc::kInvalidParameter, "the query parameter " + std::string(*repeated) + " is repeated");
@@ -130,12 +133,28 @@ core::Result<http::Response> Api::dispatch(http::Request& request, DispatchState
       return core::make_error(core::Errc::kUnauthenticated, "X-Project-Id does not match the project in the path");
     }
   }
-  CSMS_TRY(auth::authorize(*state.caller, state.route->permission, project_id));
-  const Call call{request, state.params, *query, *state.caller, state.notes};
-  return state.route->handler(context_, call);
+  return auth::authorize(*state.caller, state.route->permission, project_id);
 }
 
-http::Response Api::handle(http::Request& request) {
+net::awaitable<core::Result<http::Response>> Api::dispatch(http::Request& request, DispatchState& state) {
+  if (auto admitted = admit(request, state); !admitted) co_return admitted.error();
+  const Call call{request, state.params, state.query, *state.caller, state.notes};
+  if (state.route->permission != auth::Permission::kWrite) co_return state.route->handler(context_, call);
+  // A CSMS write: run on the store's writer thread in the next group-commit batch, and answer only once that batch
+  // is on disk, so "200" still means durable.
+  core::Result<http::Response> handled = core::make_error(core::Errc::kInternal, "the write did not run");
+  const core::Status durable = co_await run_in_write_batch(context_.store, [&]() {
+    try {
+      handled = state.route->handler(context_, call);
+    } catch (const std::exception& failure) {
+      handled = core::make_error(core::Errc::kInternal, std::string("a handler threw: ") + failure.what());
+    }
+  });
+  if (!durable) co_return durable.error();
+  co_return handled;
+}
+
+net::awaitable<http::Response> Api::handle(http::Request& request) {
   const auto started = std::chrono::steady_clock::now();
   DispatchState state;
   http::Response response;
@@ -155,7 +174,7 @@ http::Response Api::handle(http::Request& request) {
   } else {
     core::Result<http::Response> result = core::make_error(core::Errc::kInternal, "");
     try {
-      result = dispatch(request, state);
+      result = co_await dispatch(request, state);
     } catch (const std::exception& failure) {
       // Caught here rather than in the session, so the request is still audited.
       result = core::make_error(core::Errc::kInternal, std::string("a handler threw: ") + failure.what());
@@ -195,7 +214,7 @@ http::Response Api::handle(http::Request& request) {
                            {"status", response.status},
                            {"micros", static_cast<long long>(micros.count())}});
   }
-  return response;
+  co_return response;
 }
 
 http::Response Api::transport_error(http::TransportError error, const std::string& request_id, const http::Peer& peer) {

@@ -5,7 +5,11 @@
 #include "http/message.hpp"
 #include "http/router.hpp"
 
+#include <atomic>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace csms::api {
 
@@ -13,7 +17,7 @@ class Api final : public http::RequestHandler {
  public:
   explicit Api(ApiContext context);
 
-  http::Response handle(http::Request& request) override;
+  boost::asio::awaitable<http::Response> handle(http::Request& request) override;
   http::Response transport_error(http::TransportError error, const std::string& request_id,
                                  const http::Peer& peer) override;
   http::Response internal_error(const std::string& request_id) noexcept override;
@@ -26,14 +30,17 @@ class Api final : public http::RequestHandler {
     std::optional<auth::Caller> caller;
     const Route* route = nullptr;
     http::PathParams params;
+    std::vector<std::pair<std::string, std::string>> query;
     AuditNotes notes;
   };
 
-  core::Result<http::Response> dispatch(http::Request& request, DispatchState& state);
+  /// Authenticates, matches and authorizes; ok when the route may run.
+  core::Status admit(http::Request& request, DispatchState& state);
+  boost::asio::awaitable<core::Result<http::Response>> dispatch(http::Request& request, DispatchState& state);
 
   ApiContext context_;
   http::Router<Route> router_;
-  bool audit_failing_ = false;
+  std::atomic<bool> audit_failing_{false};
 };
 
 }  // namespace csms::api

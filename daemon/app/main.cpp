@@ -18,14 +18,18 @@
 #include "http/tls.hpp"
 #include "log/log.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <type_traits>
+#include <vector>
 
 #include <csignal>
 #include <sys/resource.h>
@@ -117,12 +121,22 @@ int main(int argc, char** argv) {
     access.peer_rules.insert(access.peer_rules.end(), defaults.begin(), defaults.end());
   }
   access.clock = core::system_now;
-  api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log});
+  api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log, *vault->store});
+  // A thread per core serves connections, each on its own io_context; the main thread runs the first one and also
+  // the listeners, signals and timers.
+  const std::size_t io_threads =
+      options.io_threads != 0 ? options.io_threads : std::max<std::size_t>(1, std::thread::hardware_concurrency());
   boost::asio::io_context io(1);
+  std::vector<std::unique_ptr<boost::asio::io_context>> extra_contexts;
+  std::vector<boost::asio::io_context*> session_contexts{&io};
+  for (std::size_t i = 1; i < io_threads; ++i) {
+    extra_contexts.push_back(std::make_unique<boost::asio::io_context>(1));
+    session_contexts.push_back(extra_contexts.back().get());
+  }
   http::Limits limits;
   limits.idle_timeout = options.idle_timeout;
   limits.max_connections = connection_cap(limits.max_connections);
-  http::Server server(io, api, limits);
+  http::Server server(io, api, limits, session_contexts);
   // One TLS context for every TCP listener, loaded before any socket exists so a bad certificate or key stops the
   // start with nothing bound.
   std::shared_ptr<boost::asio::ssl::context> tls;
@@ -161,7 +175,10 @@ int main(int argc, char** argv) {
     log::info("shutting down", {{"signal", signal_number}, {"connections", static_cast<unsigned long long>(server.connection_count())}});
     prune.stop();
     reseal.stop();
-    server.drain([&]() { io.stop(); });
+    server.drain([&]() {
+      for (auto& context : extra_contexts) context->stop();
+      io.stop();
+    });
   });
   // SIGHUP reopens the audit log, so logrotate can move the file away (postrotate: systemctl kill -s HUP).
   boost::asio::signal_set reload(io, SIGHUP);
@@ -184,11 +201,20 @@ int main(int argc, char** argv) {
                            {"data_key", static_cast<unsigned long long>(vault->keyring->current_key_id())},
                            {"audit_log", options.audit_log.string()},
                            {"prune_interval", core::format_duration(options.prune_interval)},
-                           {"prune_grace", core::format_duration(options.prune_grace)}});
+                           {"prune_grace", core::format_duration(options.prune_grace)},
+                           {"io_threads", static_cast<unsigned long long>(io_threads)}});
+  std::vector<std::thread> io_workers;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running;
+  for (auto& context : extra_contexts) {
+    keep_running.push_back(boost::asio::make_work_guard(*context));
+    io_workers.emplace_back([&context = *context]() { context.run(); });
+  }
   for (const std::string& endpoint : server.endpoints()) announce("listening on " + endpoint);
   announce("ready");
 
   io.run();
+  keep_running.clear();
+  for (std::thread& worker : io_workers) worker.join();
   vault->store->checkpoint();
   log::info("stopped");
   return 0;

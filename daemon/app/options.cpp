@@ -242,6 +242,16 @@ ParseResult parse_options(int argc, const char* const* argv) {
           options.reseal_batch_rows = rows;
         }
       }
+    } else if (flag == "--threads") {
+      if (take_value()) {
+        std::size_t threads = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), threads);
+        if (ec != std::errc() || end != value.data() + value.size() || threads == 0 || threads > 256) {
+          result.errors.push_back("--threads: expected 1 to 256, got '" + std::string(value) + "'");
+        } else {
+          options.io_threads = threads;
+        }
+      }
     } else if (flag == "--audit-log") {
       if (take_value()) {
         if (value.empty()) {
@@ -298,6 +308,8 @@ std::string usage() {
          "  --no-default-peers      do not make the daemon's own uid and root admin on the socket\n"
          "  --reseal-batch-rows N   rows re-sealed per transaction after a key rotation (default 200); smaller\n"
          "                          batches keep request latency lower while the rotation runs\n"
+         "  --threads N             threads serving connections (default: one per CPU core); writes are\n"
+         "                          group-committed by one more writer thread\n"
          "  --audit-log FILE        one JSON line per request (default DATA_DIR/audit.log); reopened on SIGHUP\n"
          "  --version               print the version\n"
          "  --help                  print this help\n"

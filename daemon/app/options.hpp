@@ -50,6 +50,7 @@ struct Options {
   bool default_peers = true;               ///< the daemon's own uid and root are admin on the socket
   std::filesystem::path audit_log;         ///< default <data-dir>/audit.log
   std::size_t reseal_batch_rows = 200;     ///< rows re-sealed per transaction after a master key rotation
+  std::size_t io_threads = 0;             ///< threads serving connections; 0 = one per CPU core
   /// PEM certificate chain and private key for every TCP listener (both or neither; TCP listeners are plain without).
   std::optional<std::filesystem::path> tls_cert;
   std::optional<std::filesystem::path> tls_key;

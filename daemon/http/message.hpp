@@ -3,6 +3,8 @@
 
 #include "core/wiping_allocator.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -77,12 +79,14 @@ enum class TransportError {
   kBodyTooLarge,
 };
 
-/// What a session calls; the API layer implements it. Called on the session's thread; must not throw (a session
-/// converts anything that escapes into a 500 and closes the connection, but that path is a bug).
+/// What a session calls; the API layer implements it. Called from every session thread at once, so it must be
+/// thread-safe. handle() is a coroutine so that a write can wait for its group commit without holding up the other
+/// connections of its thread. Must not throw (a session converts anything that escapes into a 500 and closes the
+/// connection, but that path is a bug).
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
-  virtual Response handle(Request& request) = 0;
+  virtual boost::asio::awaitable<Response> handle(Request& request) = 0;
   virtual Response transport_error(TransportError error, const std::string& request_id, const Peer& peer) = 0;
   /// The answer when a handler threw after all: must not throw itself.
   virtual Response internal_error(const std::string& request_id) noexcept = 0;

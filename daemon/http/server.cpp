@@ -6,9 +6,11 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cstdio>
+#include <random>
 #include <type_traits>
 
 #include <sys/stat.h>
@@ -49,8 +51,17 @@ struct Server::TcpListener {
   std::shared_ptr<net::ssl::context> tls;  ///< null for plain HTTP
 };
 
-Server::Server(net::io_context& io, RequestHandler& handler, Limits limits)
-    : io_(io), handler_(handler), limits_(limits), drain_deadline_(io), request_ids_(std::random_device{}()) {}
+Server::Server(net::io_context& io, RequestHandler& handler, Limits limits, std::vector<net::io_context*> session_contexts)
+    : io_(io), session_contexts_(std::move(session_contexts)), handler_(handler), limits_(limits), drain_deadline_(io) {
+  if (session_contexts_.empty()) session_contexts_.push_back(&io_);
+}
+
+net::io_context& Server::next_session_context() {
+  // Accept loops all run on io_, so this counter needs no lock.
+  net::io_context& next = *session_contexts_[next_context_];
+  next_context_ = (next_context_ + 1) % session_contexts_.size();
+  return next;
+}
 
 Server::~Server() {
   for (auto& listener : unix_listeners_) remove_socket_file(listener->path, listener->file_id);
@@ -128,7 +139,9 @@ template <class Protocol, class Acceptor>
 net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport transport, std::string label,
                                          std::shared_ptr<net::ssl::context> tls) {
   while (!draining_) {
-    auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
+    // The connection's socket belongs to the thread that will serve it from the start.
+    net::io_context& session_context = next_session_context();
+    auto [ec, socket] = co_await acceptor.async_accept(session_context, net::as_tuple(net::use_awaitable));
     if (draining_ || ec == net::error::operation_aborted) break;
     if (ec) {
       // EMFILE and friends leave the connection in the backlog, so an immediate retry fails again at once: report
@@ -157,16 +170,16 @@ net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport tra
     if constexpr (std::is_same_v<Protocol, net::local::stream_protocol>) {
       read_peer_credentials(socket.native_handle(), peer);
       peer.address = label;
-      net::co_spawn(io_, run_session(UnixStream(std::move(socket)), std::move(peer)), log_failure("session"));
+      net::co_spawn(session_context, run_session(UnixStream(std::move(socket)), std::move(peer)), log_failure("session"));
     } else {
       boost::system::error_code ignored;
       const auto remote = socket.remote_endpoint(ignored);
       peer.address = remote.address().to_string() + ":" + std::to_string(remote.port());
       if (tls) {
         // The session sets peer.tls once its handshake has completed.
-        net::co_spawn(io_, run_session(TlsStream(std::move(socket), *tls), std::move(peer)), log_failure("session"));
+        net::co_spawn(session_context, run_session(TlsStream(std::move(socket), *tls), std::move(peer)), log_failure("session"));
       } else {
-        net::co_spawn(io_, run_session(TcpStream(std::move(socket)), std::move(peer)), log_failure("session"));
+        net::co_spawn(session_context, run_session(TcpStream(std::move(socket)), std::move(peer)), log_failure("session"));
       }
     }
   }
@@ -210,20 +223,27 @@ void Server::drain(std::function<void()> done) {
                  {{"connections", static_cast<unsigned long long>(sessions_.size())}});
     sessions_.close_all();
   });
-  check_drained();
+  finish_drain_if_done();
 }
 
 void Server::check_drained() {
+  if (!draining_) return;
+  net::post(io_, [this]() { finish_drain_if_done(); });
+}
+
+void Server::finish_drain_if_done() {
   if (!draining_ || !sessions_.empty() || !drained_) return;
   drain_deadline_.cancel();
-  // Post, so the caller's stack (often a finishing session) unwinds before shutdown continues.
+  // Post, so the caller's stack unwinds before shutdown continues.
   net::post(io_, [done = std::exchange(drained_, nullptr)]() { done(); });
 }
 
 std::string Server::next_request_id() {
+  // One generator per thread: sessions on different threads need no lock to draw ids.
+  thread_local std::mt19937_64 request_ids{std::random_device{}()};
   char text[33];
-  std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(request_ids_()),
-                static_cast<unsigned long long>(request_ids_()));
+  std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(request_ids()),
+                static_cast<unsigned long long>(request_ids()));
   return text;
 }
 

@@ -14,21 +14,24 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 namespace csms::http {
 
-/// Serves `handler` on any number of listeners. Everything runs on the threads of `io`; the server and the
-/// handler are used from one thread at a time (the daemon runs one I/O thread).
+/// Serves `handler` on any number of listeners. Listeners, the drain and the server's own state live on `io`
+/// (run by one thread). Each accepted connection is handed to one of `session_contexts` in turn (a thread per core,
+/// each running its own io_context), or to `io` when none are given; a session then stays on that thread, so its
+/// own state needs no lock. The handler is called from all of them at once.
 class Server {
  public:
-  Server(boost::asio::io_context& io, RequestHandler& handler, Limits limits);
+  Server(boost::asio::io_context& io, RequestHandler& handler, Limits limits,
+         std::vector<boost::asio::io_context*> session_contexts = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -67,19 +70,23 @@ class Server {
   template <class Stream>
   boost::asio::awaitable<void> run_session(Stream stream, Peer peer);
 
-  std::string next_request_id();
+  static std::string next_request_id();
+  /// Called from any thread when a session ends; the check itself runs on `io`.
   void check_drained();
+  void finish_drain_if_done();
+  boost::asio::io_context& next_session_context();
 
   boost::asio::io_context& io_;
+  std::vector<boost::asio::io_context*> session_contexts_;
+  std::size_t next_context_ = 0;
   RequestHandler& handler_;
   Limits limits_;
   std::vector<std::unique_ptr<UnixListener>> unix_listeners_;
   std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
   SessionRegistry sessions_;
-  bool draining_ = false;
-  std::function<void()> drained_;
+  std::atomic<bool> draining_{false};
+  std::function<void()> drained_;  // io_ only
   boost::asio::steady_timer drain_deadline_;
-  std::mt19937_64 request_ids_;
   bool warned_connection_limit_ = false;
   bool accept_failing_ = false;
 };

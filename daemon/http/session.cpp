@@ -5,6 +5,8 @@
 #include "log/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -93,21 +95,28 @@ template <class Stream>
 net::awaitable<void> Server::run_session(Stream stream, Peer peer) {
   // The TCP or Unix stream under any TLS layer: it carries the deadlines, and closing it aborts whatever is pending.
   auto& transport = beast::get_lowest_layer(stream);
-  const auto registration = sessions_.add([&transport]() {
+  auto entry_pointer = std::make_shared<SessionEntry>();
+  entry_pointer->run_on_session = [executor = co_await net::this_coro::executor](std::function<void()> work) {
+    net::post(executor, std::move(work));
+  };
+  entry_pointer->close = [&transport]() {
     boost::system::error_code ignored;
     transport.socket().shutdown(net::socket_base::shutdown_both, ignored);
     transport.socket().close(ignored);
-  });
+  };
+  const auto registration = sessions_.add(entry_pointer);
   // Whatever ends this coroutine (return or exception), the registry must forget the stream before it dies.
   struct Unregister {
     Server& server;
     SessionRegistry::Handle handle;
+    SessionEntry& entry;
     ~Unregister() {
+      entry.close = nullptr;  // a close queued for this session after now finds nothing to close
       server.sessions_.remove(handle);
       server.check_drained();
     }
-  } unregister{*this, registration};
-  SessionEntry& entry = **registration;
+  } unregister{*this, registration, *entry_pointer};
+  SessionEntry& entry = *entry_pointer;
   ReadBuffer buffer;
 
   bool usable = true;  // false once the TLS handshake has failed
@@ -188,7 +197,7 @@ net::awaitable<void> Server::run_session(Stream stream, Peer peer) {
     Request request = to_request(parser.release(), peer, request_id);
     Response response;
     try {
-      response = handler_.handle(request);
+      response = co_await handler_.handle(request);
     } catch (const std::exception& error) {
       log::error("request handler threw", {{"request_id", request_id}, {"error", error.what()}});
       response = handler_.internal_error(request_id);

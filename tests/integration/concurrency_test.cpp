@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "harness.hpp"
@@ -214,4 +215,61 @@ TEST_CASE("concurrent creates of one secret name: one wins and the rest get 409"
   CHECK(conflicts == kThreads - 1);
   auto client = daemon.client();
   CHECK(list_all_versions(client, name).size() == 1);
+}
+
+// Group commit: "200 means on disk" must hold for every one of many concurrent writers, whose writes share fsyncs.
+// The daemon is killed (no clean shutdown) right after the last answer; everything answered must be there.
+TEST_CASE("64 concurrent writers: every acknowledged version survives SIGKILL", "[integration][concurrency]") {
+  Daemon daemon(no_prune());
+  constexpr int kClients = 64;
+  constexpr int kVersionsEach = 4;
+  const std::string prefix = unique_name("group");
+  {
+    auto client = daemon.client();
+    for (int c = 0; c < kClients; ++c) create_secret(client, prefix + "-" + std::to_string(c), "initial");
+  }
+  Problems problems;
+  std::mutex acked_mutex;
+  std::vector<std::tuple<std::string, std::string, std::string>> acked;  // secret, version id, value
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&, c] {
+      try {
+        HttpClient client = daemon.client();
+        const std::string name = prefix + "-" + std::to_string(c);
+        for (int i = 0; i < kVersionsEach; ++i) {
+          const std::string value = "value-" + std::to_string(c) + "-" + std::to_string(i);
+          const HttpResponse r = client.post_json(versions_url(name), json::object{{"secret_string", value}});
+          if (r.status != 200) {
+            problems.add("create version of " + name + ": " + r.describe());
+            continue;
+          }
+          std::lock_guard lock(acked_mutex);
+          acked.emplace_back(name, std::string(r.json().at("version_metadata").at("id").as_string()), value);
+        }
+      } catch (const std::exception& e) {
+        problems.add(std::string("writer exception: ") + e.what());
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  problems.report();
+  CHECK(acked.size() == static_cast<std::size_t>(kClients * kVersionsEach));
+
+  daemon.kill();
+  daemon.start();
+  auto client = daemon.client();
+  std::size_t missing = 0;
+  for (const auto& [name, version, value] : acked) {
+    const HttpResponse r = client.get(version_url(name, version));
+    if (r.status != 200 || r.json().at("version").at("secret_string").as_string() != value) {
+      ++missing;
+      UNSCOPED_INFO(name << " " << version << ": " << r.describe());
+    }
+  }
+  CHECK(missing == 0);
+  for (int c = 0; c < kClients; ++c) {
+    CHECK(stage_holder(client, prefix + "-" + std::to_string(c), "SYSCURRENT") ==
+          std::optional<std::string>(vid(1 + kVersionsEach)));
+  }
 }

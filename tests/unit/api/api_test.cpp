@@ -37,14 +37,14 @@ struct ApiEnv : csms::unit::ServiceEnv {
   csms::domain::KeyRotation keys{*store, keyring, csms::unit::test_key(99), "file", time.clock()};
   csms::api::AccessSettings access{csms::auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
   std::unique_ptr<csms::audit::AuditLog> audit = csms::unit::expect_ok(csms::audit::AuditLog::open(dir / "audit.log"));
-  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit}};
+  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store}};
   /// Who the in-process requests come from: by default the test's own uid on a Unix socket (admin).
   csms::http::Peer peer = csms::unit::own_unix_peer();
   csms::http::HeaderList headers;
 
   Reply call(Method method, const std::string& target, const std::string& body = "") {
     auto request = csms::unit::make_request(method, target, body, peer, headers);
-    const auto response = api.handle(request);
+    const auto response = csms::unit::handle_in_process(api, request);
     Reply reply{response.status, std::string(response.body.begin(), response.body.end()), response.content_type, {}};
     if (!reply.body.empty()) {
       boost::system::error_code ec;

@@ -73,7 +73,7 @@ struct AuthEnv : csms::unit::ServiceEnv {
   csms::domain::KeyRotation keys{*store, keyring, csms::unit::test_key(kKekSeed), "file", time.clock()};
   csms::api::AccessSettings access{csms::auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
   std::unique_ptr<csms::audit::AuditLog> audit;
-  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit}};
+  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store}};
   /// Who the requests come from: by default the test's own uid on a Unix socket (admin on every project).
   csms::http::Peer peer = own_peer();
   csms::http::HeaderList headers;
@@ -94,7 +94,7 @@ struct AuthEnv : csms::unit::ServiceEnv {
 
   Reply call(Method method, const std::string& target, const std::string& body = "") {
     auto request = csms::unit::make_request(method, target, body, peer, headers);
-    const auto response = api.handle(request);
+    const auto response = csms::unit::handle_in_process(api, request);
     Reply reply{response.status, std::string(response.body.begin(), response.body.end()), {}};
     if (!reply.body.empty()) {
       boost::system::error_code ec;

@@ -3,6 +3,12 @@
 
 #include "http/message.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <exception>
+#include <optional>
 #include <string>
 
 #include <unistd.h>
@@ -46,6 +52,23 @@ inline http::Request make_request(http::Method method, const std::string& target
   request.peer = peer;
   request.headers = headers;
   return request;
+}
+
+/// Runs the handler's coroutine to completion on a private io_context, as a session would (including waiting for a
+/// group-committed write, whose completion arrives from the store's writer thread).
+inline http::Response handle_in_process(http::RequestHandler& handler, http::Request& request) {
+  boost::asio::io_context io;
+  auto keep_running = boost::asio::make_work_guard(io);
+  std::optional<http::Response> response;
+  std::exception_ptr failure;
+  boost::asio::co_spawn(io, handler.handle(request), [&](std::exception_ptr error, http::Response answer) {
+    failure = error;
+    response = std::move(answer);
+    keep_running.reset();
+  });
+  io.run();
+  if (failure) std::rethrow_exception(failure);
+  return std::move(*response);
 }
 
 }  // namespace csms::unit

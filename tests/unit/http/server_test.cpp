@@ -37,13 +37,15 @@ using csms_test::TempDir;
 // the limit, 400 otherwise.
 class RecordingHandler : public http::RequestHandler {
  public:
-  http::Response handle(http::Request& request) override {
-    std::lock_guard lock(mutex_);
-    peers_.push_back(request.peer);
+  net::awaitable<http::Response> handle(http::Request& request) override {
+    {
+      std::lock_guard lock(mutex_);
+      peers_.push_back(request.peer);
+    }
     http::Response response;
     const std::string size = std::to_string(request.body.size());
     response.body.assign(size.begin(), size.end());
-    return response;
+    co_return response;
   }
   http::Response transport_error(http::TransportError error, const std::string&, const http::Peer&) override {
     return http::Response{error == http::TransportError::kBodyTooLarge ? 413u : 400u, {}, {}, {}};
