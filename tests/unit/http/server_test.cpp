@@ -9,15 +9,18 @@
 
 #include <catch2/catch.hpp>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -41,6 +44,7 @@ class RecordingHandler : public http::RequestHandler {
     {
       std::lock_guard lock(mutex_);
       peers_.push_back(request.peer);
+      threads_.insert(std::this_thread::get_id());
     }
     http::Response response;
     const std::string size = std::to_string(request.body.size());
@@ -55,38 +59,51 @@ class RecordingHandler : public http::RequestHandler {
     std::lock_guard lock(mutex_);
     return peers_;
   }
+  /// How many different threads handled requests.
+  std::size_t thread_count() const {
+    std::lock_guard lock(mutex_);
+    return threads_.size();
+  }
 
  private:
   mutable std::mutex mutex_;
   std::vector<http::Peer> peers_;
+  std::set<std::thread::id> threads_;
 };
 
-// A server on its own I/O thread; listeners are bound before the thread starts.
+// A server whose listeners run on `io` (its own thread) and whose sessions are spread over `io` and one more
+// session thread, as the daemon does with a thread per core; listeners are bound before the threads start.
 struct RunningServer {
-  explicit RunningServer(http::Limits limits = {}) : server(io, handler, limits) {}
+  explicit RunningServer(http::Limits limits = {}) : server(io, handler, limits, {&io, &sessions}) {}
   net::io_context io{1};
+  net::io_context sessions{1};
   RecordingHandler handler;
   http::Server server;
   std::thread thread;
+  std::thread session_thread;
 
   void run() {
     server.start();
     thread = std::thread([this] { io.run(); });
+    session_thread = std::thread([this] {
+      auto keep_running = net::make_work_guard(sessions);
+      sessions.run();
+    });
   }
   // Drains on the I/O thread and waits for the drain to complete.
   void drain() {
     std::promise<void> drained;
     net::post(io, [&] { server.drain([&] { drained.set_value(); }); });
     REQUIRE(drained.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    stop();
+  }
+  void stop() {
     io.stop();
-    thread.join();
+    sessions.stop();
+    if (thread.joinable()) thread.join();
+    if (session_thread.joinable()) session_thread.join();
   }
-  ~RunningServer() {
-    if (thread.joinable()) {
-      io.stop();
-      thread.join();
-    }
-  }
+  ~RunningServer() { stop(); }
 };
 
 std::uint16_t port_of(const std::string& endpoint) {
@@ -189,6 +206,23 @@ TEST_CASE("a TLS listener is named tls:, serves over TLS and drains", "[unit][ht
     CHECK(peers[i].address.starts_with("127.0.0.1:"));
   }
   CHECK_FALSE(peers[3].tls);
+}
+
+TEST_CASE("connections are spread over the session threads, and a drain closes idle ones on every thread",
+          "[unit][http][server]") {
+  TempDir dir("csmsd-unit-server");
+  RunningServer running;
+  REQUIRE(running.server.listen_unix(dir / "s.sock").has_value());
+  running.run();
+  std::vector<std::unique_ptr<HttpClient>> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.push_back(std::make_unique<HttpClient>(Endpoint::unix_socket(dir / "s.sock")));
+    CHECK(clients.back()->get("/").status == 200);  // kept alive: the connection stays open and idle
+  }
+  CHECK(running.handler.thread_count() == 2);
+  const auto start = std::chrono::steady_clock::now();
+  running.drain();  // completes only once every idle connection, on either thread, has been closed
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 }
 
 TEST_CASE("a drain timeout closes a connection stuck mid-request and then completes", "[unit][http][server]") {
