@@ -10,8 +10,8 @@
 
 namespace csms::app {
 
-/// Runs one prune pass per interval, each its own transaction, logged with its counts. Runs on the I/O thread,
-/// so it shares the store connection with requests without locking.
+/// Runs one prune pass per interval, each its own transaction, logged with its counts. Runs on the main I/O
+/// thread; its write transaction takes the store's write lock like any writer, between group-commit batches.
 class PruneTimer {
  public:
   PruneTimer(boost::asio::io_context& io, domain::SecretService& service, std::chrono::milliseconds interval,

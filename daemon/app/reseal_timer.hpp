@@ -10,8 +10,8 @@
 
 namespace csms::app {
 
-/// While re-sealing has work, runs one small batch (one short write transaction) per tick, so requests on the
-/// same I/O thread are served between batches; otherwise it only checks the flag now and then.
+/// While re-sealing has work, runs one small batch (one short write transaction) per tick, so writes are served
+/// between batches; otherwise it only checks the flag now and then. Runs on the main I/O thread.
 class ResealTimer {
  public:
   ResealTimer(boost::asio::io_context& io, domain::KeyRotation& rotation, std::size_t batch_rows = 200);

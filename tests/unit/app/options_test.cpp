@@ -190,6 +190,18 @@ TEST_CASE("durations, log level and switches are parsed", "[unit][app][options]"
   CHECK(parse({"--help"}).options.show_help);
 }
 
+TEST_CASE("--threads sets the session threads; 0, negative and huge counts are refused", "[unit][app][options]") {
+  CHECK(parse({}).options.io_threads == 0);  // 0: one per CPU core, decided at start
+  CHECK(parse({"--threads", "3"}).options.io_threads == 3);
+  CHECK(parse({"--threads=1"}).options.io_threads == 1);
+  for (const char* bad : {"0", "-1", "257", "two", ""}) {
+    INFO("--threads '" << bad << "'");
+    const auto result = parse({"--threads", bad});
+    REQUIRE(result.errors.size() == 1);
+    CHECK(result.errors[0].find("--threads") != std::string::npos);
+  }
+}
+
 TEST_CASE("every bad flag is reported, all at once", "[unit][app][options]") {
   const auto result = parse({"--prune-interval", "5x", "--bogus", "--prune-grace=0s", "--idle-timeout", "-1s",
                              "--log-level", "loud", "--listen", "nope", "extra-positional", "--listen",
