@@ -59,7 +59,8 @@ class AuditLog {
   core::Status write(const AuditRecord& record);
 
   /// Makes sure the next `bytes` can be appended without running out of space (fallocate beyond the end of the
-  /// file, keeping its size), so a request can be refused before it runs rather than after. Files that cannot
+  /// file, keeping its size), so a request can be refused before it runs rather than after. Reserves a window of
+  /// at least kReserveWindowBytes and only calls fallocate again once appends have used it up. Files that cannot
   /// reserve (devices, filesystems without fallocate) succeed here and report failures on write.
   core::Status reserve(std::size_t bytes);
 
@@ -68,6 +69,8 @@ class AuditLog {
   core::Status reopen();
 
   const std::filesystem::path& path() const { return path_; }
+
+  static constexpr std::size_t kReserveWindowBytes = 1 << 20;
 
  private:
   AuditLog(std::filesystem::path file, int fd) : path_(std::move(file)), fd_(fd) {}
@@ -78,6 +81,9 @@ class AuditLog {
   // A failed write may have left part of a line behind; the next record then starts on a fresh line so that
   // the fragment cannot corrupt it.
   bool partial_line_ = false;
+  // The reserved window: its size, and how much of it appends have used since it was reserved.
+  std::size_t reserved_ahead_ = 0;
+  std::size_t appended_since_reserve_ = 0;
 };
 
 }  // namespace csms::audit

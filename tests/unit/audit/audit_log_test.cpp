@@ -134,6 +134,29 @@ TEST_CASE("the audit file is created with mode 0600", "[unit][audit]") {
   CHECK(mode_of(dir / "audit.log") == 0600);
 }
 
+TEST_CASE("reserve allocates a window ahead of the end and keeps the file's size", "[unit][audit]") {
+  TempDir dir;
+  auto log = expect_ok(AuditLog::open(dir / "audit.log"));
+  expect_ok(log->reserve(100));
+  struct stat info {};
+  REQUIRE(::stat((dir / "audit.log").c_str(), &info) == 0);
+  CHECK(info.st_size == 0);
+  // Filesystems without fallocate allocate nothing and report failures on write instead.
+  if (info.st_blocks > 0) CHECK(static_cast<std::size_t>(info.st_blocks) * 512 >= AuditLog::kReserveWindowBytes);
+  // Records written inside the window need no new reservation, and still land in the file.
+  for (int i = 0; i < 100; ++i) {
+    expect_ok(log->reserve(4096));
+    expect_ok(log->write(full_record()));
+  }
+  REQUIRE(::stat((dir / "audit.log").c_str(), &info) == 0);
+  CHECK(info.st_size > 0);
+  std::ifstream in(dir / "audit.log");
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) ++lines;
+  CHECK(lines == 100);
+}
+
 TEST_CASE("an existing audit file others can read is made private", "[unit][audit]") {
   TempDir dir;
   { std::ofstream(dir / "audit.log") << "{}\n"; }
