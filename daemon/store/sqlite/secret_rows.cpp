@@ -3,6 +3,9 @@
 #include "store/sqlite/sqlite_errors.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
 
+#include <string>
+#include <unordered_map>
+
 namespace csms::store::sqlite {
 namespace {
 
@@ -41,6 +44,10 @@ constexpr const char* kDeleteSecret = "DELETE FROM secrets WHERE secret_pk = ?1"
 
 constexpr const char* kListSubscriptions =
     "SELECT event_name FROM secret_event_subscriptions WHERE secret_pk = ?1 ORDER BY position";
+// The subscriptions of a whole page in one statement (instead of one per secret): ?1 is a JSON array of secret_pk.
+constexpr const char* kListSubscriptionsOfPage =
+    "SELECT secret_pk, event_name FROM secret_event_subscriptions "
+    "WHERE secret_pk IN (SELECT value FROM json_each(?1)) ORDER BY secret_pk, position";
 constexpr const char* kClearSubscriptions = "DELETE FROM secret_event_subscriptions WHERE secret_pk = ?1";
 constexpr const char* kInsertSubscription =
     "INSERT INTO secret_event_subscriptions (secret_pk, position, event_name) VALUES (?1, ?2, ?3)";
@@ -129,8 +136,20 @@ core::Result<std::vector<core::Secret>> SqliteTransaction::list_secrets(std::str
       }
       while (statement->executeStep()) secrets.push_back(read_secret(*statement));
     }
+    if (secrets.empty()) return secrets;
+    std::string row_ids = "[";
+    std::unordered_map<std::int64_t, core::Secret*> by_row;
     for (core::Secret& secret : secrets) {
-      CSMS_TRY_ASSIGN(secret.event_subscriptions, load_event_subscriptions(secret.row_id));
+      if (row_ids.size() > 1) row_ids += ',';
+      row_ids += std::to_string(secret.row_id);
+      by_row.emplace(secret.row_id, &secret);
+    }
+    row_ids += ']';
+    auto subscriptions = statements_.use(kListSubscriptionsOfPage);
+    subscriptions->bind(1, row_ids);
+    while (subscriptions->executeStep()) {
+      const auto owner = by_row.find(subscriptions->getColumn(0).getInt64());
+      if (owner != by_row.end()) owner->second->event_subscriptions.push_back(subscriptions->getColumn(1).getString());
     }
     return secrets;
   });

@@ -304,6 +304,33 @@ TEST_CASE("list_secrets: byte order, exclusive after, limit, event filter, proje
   CHECK(listed[0].event_subscriptions == std::vector<std::string>{"rotate-ev"});
 }
 
+TEST_CASE("list_secrets fills each secret's own subscriptions, in order", "[unit][store][sqlite_store]") {
+  StoreEnv env;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> wanted = {
+      {"s1", {"z-ev", "a-ev", "m-ev"}}, {"s2", {}}, {"s3", {"only"}}, {"s4", {"b", "a"}}};
+  {
+    for (const auto& [name, events] : wanted) env.seed(name);
+    auto txn = env.write();
+    for (const auto& [name, events] : wanted) {
+      auto secret = *expect_ok(txn->find_secret(kProject, name));
+      secret.event_subscriptions = events;
+      expect_ok(txn->update_secret(secret));
+    }
+    expect_ok(txn->commit());
+  }
+  auto txn = env.read();
+  const auto listed = expect_ok(txn->list_secrets(kProject, std::nullopt, std::nullopt, 100));
+  REQUIRE(listed.size() == wanted.size());
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    INFO(wanted[i].first);
+    CHECK(listed[i].name == wanted[i].first);
+    CHECK(listed[i].event_subscriptions == wanted[i].second);
+  }
+  const auto page = expect_ok(txn->list_secrets(kProject, std::string_view("s1"), std::nullopt, 2));
+  REQUIRE(page.size() == 2);
+  CHECK(page[1].event_subscriptions == std::vector<std::string>{"only"});
+}
+
 TEST_CASE("versions: list order with stages, after/limit, latest, expiry, deprecation", "[unit][store][sqlite_store]") {
   StoreEnv env;
   const auto row = env.seed("vs", 4);
