@@ -190,7 +190,7 @@ TEST_CASE("durations, log level and switches are parsed", "[unit][app][options]"
   CHECK(parse({"--help"}).options.show_help);
 }
 
-TEST_CASE("--threads sets the session threads; 0, negative and huge counts are refused", "[unit][app][options]") {
+TEST_CASE("the threads flag sets the session threads, and 0, negative and huge counts are refused", "[unit][app][options]") {
   CHECK(parse({}).options.io_threads == 0);  // 0: one per CPU core, decided at start
   CHECK(parse({"--threads", "3"}).options.io_threads == 3);
   CHECK(parse({"--threads=1"}).options.io_threads == 1);
