@@ -31,13 +31,14 @@ void rethrow(std::exception_ptr error) {
 }
 
 void prepare(const Options& options) {
-  net::io_context context;
-  net::co_spawn(context, prepare_secrets(options), [](std::exception_ptr error, PrepareResult result) {
-    rethrow(error);
-    std::cerr << "csmsd-loadgen: prepared " << result.created << " secrets, " << result.existing
-              << " already existed\n";
-  });
+  net::io_context context(1);
+  PrepareResult result;
+  const auto started = Clock::now();
+  start_prepare(context, options, result);
   context.run();
+  const std::chrono::duration<double> took = Clock::now() - started;
+  std::cerr << "csmsd-loadgen: prepared " << result.created << " secrets, " << result.existing
+            << " already existed, in " << took.count() << "s\n";
 }
 
 ConnectionStats run(const Options& options, RunWindow& window) {
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a daemon closing mid-write is a counted error, not a reason to die
   try {
     if (options->prepare > 0) prepare(*options);
+    if (options->prepare_only) return 0;
     std::atomic<std::int64_t> budget(options->requests ? static_cast<std::int64_t>(*options->requests) : 0);
     RunWindow window;
     if (options->requests) window.budget = &budget;

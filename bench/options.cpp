@@ -1,7 +1,8 @@
 // options.cpp: parsing csmsd-loadgen's command line.
 #include "options.hpp"
 
-#include <charconv>
+#include "parse.hpp"
+
 #include <iostream>
 #include <stdexcept>
 #include <string_view>
@@ -17,31 +18,14 @@ constexpr std::string_view kUsage = R"(usage: csmsd-loadgen (--unix PATH | --tcp
   --requests N         measured request count instead of a duration
   --warmup DUR         load before measuring starts (default 0)
   --prepare N          create secrets bench-0..N-1 (3 versions each) first; existing ones are kept
+  --prepare-connections N   connections used while preparing (default 1)
+  --prepare-stages N   pin the stages BENCH-A/BENCH-B only on bench-0..N-1 (default: every prepared secret)
+  --prepare-only       stop after preparing: no measured run, no result line
   --secrets N          how many bench-* secrets the scenario uses when not preparing (default 100)
   --project ID         project id of the paths (default 0123456789abcdef0123456789abcdef)
-  --ak AK --sk SK      sign every request with SDK-HMAC-SHA256 (required on TCP)
+  --ak AK --sk SK      sign every request with SDK-HMAC-SHA256 (csmsd requires it on TCP)
   --json               print one JSON line instead of the table line
 )";
-
-std::uint64_t parse_count(std::string_view option, std::string_view text) {
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    throw std::invalid_argument(std::string(option) + " needs a number, not '" + std::string(text) + "'");
-  }
-  return value;
-}
-
-std::chrono::nanoseconds parse_duration(std::string_view option, std::string_view text) {
-  std::size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  const std::uint64_t amount = parse_count(option, text.substr(0, digits));
-  const std::string_view unit = text.substr(digits);
-  if (unit == "ms") return std::chrono::milliseconds(amount);
-  if (unit.empty() || unit == "s") return std::chrono::seconds(amount);
-  if (unit == "m") return std::chrono::minutes(amount);
-  throw std::invalid_argument(std::string(option) + " needs a duration like 500ms, 10s or 1m");
-}
 
 Target parse_tcp(std::string_view text) {
   const auto colon = text.rfind(':');
@@ -79,6 +63,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
       options.json = true;
       continue;
     }
+    if (option == "--prepare-only") {
+      options.prepare_only = true;
+      continue;
+    }
     if (i + 1 >= argc) throw std::invalid_argument(std::string(option) + " needs a value (see --help)");
     const std::string_view value = argv[++i];
     if (option == "--unix") {
@@ -104,6 +92,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
     } else if (option == "--prepare") {
       options.prepare = parse_count(option, value);
       options.secrets = options.prepare;
+    } else if (option == "--prepare-connections") {
+      options.prepare_connections = static_cast<unsigned>(parse_count(option, value));
+    } else if (option == "--prepare-stages") {
+      options.prepare_stages = parse_count(option, value);
     } else if (option == "--secrets") {
       options.secrets = parse_count(option, value);
     } else if (option == "--project") {
@@ -118,6 +110,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
   }
   if (!have_target) throw std::invalid_argument("give --unix PATH or --tcp HOST:PORT (see --help)");
   if (options.connections == 0 || options.threads == 0) throw std::invalid_argument("--connections and --threads must be at least 1");
+  if (options.prepare_connections == 0) throw std::invalid_argument("--prepare-connections must be at least 1");
+  if (options.prepare_only && options.prepare == 0) throw std::invalid_argument("--prepare-only needs --prepare N");
   if (options.threads > options.connections) options.threads = options.connections;
   if (options.secrets == 0) throw std::invalid_argument("--secrets (or --prepare) must be at least 1");
   if (options.access_key.empty() != options.secret_key.empty()) throw std::invalid_argument("--ak and --sk go together");

@@ -30,6 +30,9 @@ struct Options {
   Scenario scenario = Scenario::kReadLatest;
   std::size_t secrets = 100;  ///< bench-0 .. bench-(secrets-1)
   std::size_t prepare = 0;    ///< create this many secrets first (also sets `secrets`)
+  unsigned prepare_connections = 1;           ///< concurrent connections while preparing
+  std::optional<std::size_t> prepare_stages;  ///< pin BENCH-A/BENCH-B only on the first N (default: all)
+  bool prepare_only = false;                  ///< exit after preparing, without a measured run
   std::string project = "0123456789abcdef0123456789abcdef";
   std::string access_key;
   std::string secret_key;

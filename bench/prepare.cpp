@@ -1,11 +1,14 @@
-// prepare.cpp: creating the benchmark's secrets over the same target the run uses, one request at a time.
+// prepare.cpp: creating the benchmark's secrets over the same target the run uses, several connections at a time.
 #include "prepare.hpp"
 
 #include "client.hpp"
 #include "scenario.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include <exception>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -14,6 +17,11 @@ namespace {
 
 namespace net = boost::asio;
 namespace http = boost::beast::http;
+
+// Shared by the connections of one io_context (one thread), so the counter needs no atomics.
+struct PrepareQueue {
+  std::size_t next = 0;
+};
 
 net::awaitable<unsigned> expect(Client& client, http::verb method, const std::string& target, std::string body,
                                 bool allow_conflict) {
@@ -27,16 +35,18 @@ net::awaitable<unsigned> expect(Client& client, http::verb method, const std::st
   co_return reply.status;
 }
 
-}  // namespace
-
-net::awaitable<PrepareResult> prepare_secrets(const Options& options) {
+net::awaitable<void> prepare_connection(const Options& options, std::shared_ptr<PrepareQueue> queue,
+                                        PrepareResult& result) {
   Client client(co_await net::this_coro::executor, options);
-  PrepareResult result;
   const std::string secrets = "/v1/" + options.project + "/secrets";
-  for (std::size_t i = 0; i < options.prepare; ++i) {
+  const std::size_t staged = options.prepare_stages.value_or(options.prepare);
+  // One secret per turn: a 100k vault is many small transactions, and each connection keeps one in flight.
+  while (queue->next < options.prepare) {
+    const std::size_t i = queue->next++;
     const std::string name = secret_name(i);
-    const unsigned status = co_await expect(client, http::verb::post, secrets,
-                                            R"({"name":")" + name + R"(","secret_string":"bench-initial-value"})", true);
+    const unsigned status =
+        co_await expect(client, http::verb::post, secrets,
+                        R"({"name":")" + name + R"(","secret_string":"bench-initial-value"})", true);
     if (status == 409) {
       ++result.existing;
       continue;
@@ -46,11 +56,23 @@ net::awaitable<PrepareResult> prepare_secrets(const Options& options) {
       co_await expect(client, http::verb::post, secret + "/versions",
                       R"({"secret_string":"bench-value-v)" + std::to_string(version) + R"("})", false);
     }
-    co_await expect(client, http::verb::put, secret + "/stages/BENCH-A", R"({"version_id":"v1"})", false);
-    co_await expect(client, http::verb::put, secret + "/stages/BENCH-B", R"({"version_id":"v2"})", false);
+    if (i < staged) {
+      co_await expect(client, http::verb::put, secret + "/stages/BENCH-A", R"({"version_id":"v1"})", false);
+      co_await expect(client, http::verb::put, secret + "/stages/BENCH-B", R"({"version_id":"v2"})", false);
+    }
     ++result.created;
   }
-  co_return result;
+}
+
+}  // namespace
+
+void start_prepare(net::io_context& context, const Options& options, PrepareResult& result) {
+  auto queue = std::make_shared<PrepareQueue>();
+  for (unsigned c = 0; c < options.prepare_connections; ++c) {
+    net::co_spawn(context, prepare_connection(options, queue, result), [](std::exception_ptr error) {
+      if (error) std::rethrow_exception(error);
+    });
+  }
 }
 
 }  // namespace csms_bench

@@ -26,14 +26,15 @@ net::awaitable<void> run_connection(const Options& options, unsigned index, cons
                                     ConnectionStats& stats) {
   const auto executor = co_await net::this_coro::executor;
   Client client(executor, options);
-  RequestSource source(options.scenario, options.project, options.secrets, 0x9e3779b97f4a7c15ULL * (index + 1));
+  RequestSource source(options.scenario, options.project, options.secrets, 0x9e3779b97f4a7c15ULL * (index + 1), index,
+                       options.connections);
   for (;;) {
     const auto started = Clock::now();
     if (window.stop_at && started >= *window.stop_at) break;
-    const bool measured = started >= window.measure_from;
+    RequestSpec spec = source.next();
+    const bool measured = spec.measured && started >= window.measure_from;
     if (measured && window.budget != nullptr && window.budget->fetch_sub(1, std::memory_order_relaxed) <= 0) break;
 
-    RequestSpec spec = source.next();
     // Latency covers signing, writing and reading, as a caller of an SDK would see it.
     const auto sent = Clock::now();
     const Reply reply = co_await client.send(spec.method, std::move(spec.target), std::move(spec.body));
