@@ -5,5 +5,8 @@ function(csmsd_warnings target)
     # GCC 12 at -O2/-O3 reports impossible overlaps and overflows inside libstdc++'s own string and vector code
     # (GCC bugs 105329, 105651, 106199, 107852); they fire on plain std::string concatenation and vector::insert.
     target_compile_options(${target} PRIVATE -Wno-restrict -Wno-stringop-overflow -Wno-stringop-overread -Wno-array-bounds)
+    # And at -O2 it pairs the aligned_alloc inside Asio's awaitable frame allocator with the frame's own operator
+    # delete (which frees it correctly) and calls them mismatched, on every coroutine that co_awaits another.
+    target_compile_options(${target} PRIVATE -Wno-mismatched-new-delete)
   endif()
 endfunction()
