@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: installs what is missing, builds csmsd and every test suite, and runs them all with ctest
-# (unit, integration, and the interop suite that drives the daemon through the official npm SDK core).
+# (unit, integration, the interop suite that drives the daemon through the official npm SDK core, and a smoke test
+# of the benchmark tools).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${CSMSD_TEST_BUILD_DIR:-$root/build-test}
@@ -14,7 +15,7 @@ if [[ -n ${CSMS_PY_SDK_DIR:-} ]]; then
 else
   echo "test.sh: the Python SDK interop test is not run (PyPI is unreachable here; see tests/interop/README.md)"
 fi
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCSMSD_BUILD_TESTS=ON \
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCSMSD_BUILD_TESTS=ON -DCSMSD_BUILD_BENCH=ON \
       -DCSMSD_NODE_SDK_DIR="$build/interop-node" "${python_sdk[@]}" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 cmake --build "$build" --target check-headers -j"$(nproc)"
