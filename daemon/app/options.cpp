@@ -30,6 +30,19 @@ bool parse_duration_flag(std::string_view flag, std::string_view text, std::chro
 
 // Octal digits only (a leading 0 is optional), within 0600..0666: the owner keeps read and write, execute bits mean
 // nothing on a socket.
+// A whole number within [low, high]; otherwise an error naming the flag and the range, and `out` is left alone.
+void parse_count_flag(std::string_view flag, std::string_view text, std::size_t low, std::size_t high,
+                      std::size_t& out, std::vector<std::string>& errors) {
+  std::size_t count = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (ec != std::errc() || end != text.data() + text.size() || count < low || count > high) {
+    errors.push_back(std::string(flag) + ": expected " + std::to_string(low) + " to " + std::to_string(high) +
+                     ", got '" + std::string(text) + "'");
+    return;
+  }
+  out = count;
+}
+
 void parse_socket_mode(std::string_view text, mode_t& out, std::vector<std::string>& errors) {
   unsigned mode = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), mode, 8);
@@ -233,25 +246,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
         }
       }
     } else if (flag == "--reseal-batch-rows") {
-      if (take_value()) {
-        std::size_t rows = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), rows);
-        if (ec != std::errc() || end != value.data() + value.size() || rows == 0 || rows > 100000) {
-          result.errors.push_back("--reseal-batch-rows: expected 1 to 100000, got '" + std::string(value) + "'");
-        } else {
-          options.reseal_batch_rows = rows;
-        }
-      }
+      if (take_value()) parse_count_flag(flag, value, 1, 100000, options.reseal_batch_rows, result.errors);
     } else if (flag == "--threads") {
-      if (take_value()) {
-        std::size_t threads = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), threads);
-        if (ec != std::errc() || end != value.data() + value.size() || threads == 0 || threads > 256) {
-          result.errors.push_back("--threads: expected 1 to 256, got '" + std::string(value) + "'");
-        } else {
-          options.io_threads = threads;
-        }
-      }
+      if (take_value()) parse_count_flag(flag, value, 1, 256, options.io_threads, result.errors);
     } else if (flag == "--audit-log") {
       if (take_value()) {
         if (value.empty()) {

@@ -1,6 +1,7 @@
 // group_commit_test.cpp: SqliteStore::submit_write: shared batches, per-job rollback, nesting, isolation, draining.
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "common/store_rows.hpp"
 #include "common/unit_env.hpp"
 
 #include <atomic>
@@ -20,20 +21,8 @@ using csms::store::TransactionMode;
 using csms::store::WriteJob;
 using csms::unit::expect_ok;
 
-const std::string kProject = "0123456789abcdef0123456789abcdef";
-
-csms::core::Secret make_secret(const std::string& name) {
-  csms::core::Secret secret;
-  secret.id = "id-" + name;
-  secret.project_id = kProject;
-  secret.name = name;
-  secret.kms_key_id = "11111111-2222-3333-4444-555555555555";
-  secret.secret_type = "COMMON";
-  secret.enterprise_project_id = "0";
-  secret.create_time = 1'000'000;
-  secret.update_time = 1'000'000;
-  return secret;
-}
+const std::string& kProject = csms::unit::kStoreProject;
+using csms::unit::make_secret;
 
 // Jobs run on the writer thread, where Catch's assertions must not be used: a failure throws instead, which ends
 // the job, and the test's checks on the main thread then find the missing rows.

@@ -1,6 +1,7 @@
 // sqlite_store_test.cpp: the SQLite store: transactions, the (secret, stage) key, cascades, listing and pruning.
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "common/store_rows.hpp"
 #include "common/unit_env.hpp"
 
 #include <cstdint>
@@ -17,20 +18,8 @@ using csms::core::StoredVersion;
 using csms::store::TransactionMode;
 using csms::unit::expect_ok;
 
-const std::string kProject = "0123456789abcdef0123456789abcdef";
-
-Secret make_secret(const std::string& name, const std::string& project = kProject) {
-  Secret secret;
-  secret.id = "id-" + project + "-" + name;  // the column is only required to be unique
-  secret.project_id = project;
-  secret.name = name;
-  secret.kms_key_id = "11111111-2222-3333-4444-555555555555";
-  secret.secret_type = "COMMON";
-  secret.enterprise_project_id = "0";
-  secret.create_time = 1'000'000;
-  secret.update_time = 1'000'000;
-  return secret;
-}
+const std::string& kProject = csms::unit::kStoreProject;
+using csms::unit::make_secret;
 
 StoredVersion make_version(csms::core::VersionNumber number, std::optional<csms::core::EpochMillis> deprecated = {}) {
   StoredVersion version;
