@@ -158,10 +158,13 @@ net::awaitable<http::Response> Api::handle(http::Request& request) {
   const auto started = std::chrono::steady_clock::now();
   DispatchState state;
   http::Response response;
+  std::size_t audit_reserved = 0;
   if (!audit_failing_) {
     // Room for this request's record is reserved before it runs, so a full disk refuses the request instead of
     // carrying it out unaudited.
-    if (auto reserved = context_.audit.reserve(kAuditReserveBytes); !reserved) {
+    if (auto reserved = context_.audit.reserve(kAuditReserveBytes); reserved) {
+      audit_reserved = kAuditReserveBytes;
+    } else {
       log::error("the audit log cannot be written; requests fail until it can",
                  {{"file", context_.audit.path().string()}, {"detail", reserved.error().detail}});
       audit_failing_ = true;
@@ -194,7 +197,7 @@ net::awaitable<http::Response> Api::handle(http::Request& request) {
   }
   const AuditFacts facts{request, state.caller ? &*state.caller : nullptr, state.route, &state.params, state.notes,
                          response};
-  if (auto written = context_.audit.write(make_audit_record(facts, context_.access.clock())); !written) {
+  if (auto written = context_.audit.write(make_audit_record(facts, context_.access.clock()), audit_reserved); !written) {
     if (!audit_failing_) {
       log::error("the audit log cannot be written; requests fail until it can",
                  {{"file", context_.audit.path().string()}, {"detail", written.error().detail}});

@@ -167,9 +167,10 @@ core::Result<std::unique_ptr<AuditLog>> AuditLog::open(std::filesystem::path fil
 
 AuditLog::~AuditLog() { ::close(fd_); }
 
-core::Status AuditLog::write(const AuditRecord& record) {
+core::Status AuditLog::write(const AuditRecord& record, std::size_t reserved) {
   std::string line = to_json_line(record);
   const std::lock_guard lock(mutex_);
+  outstanding_ -= std::min(outstanding_, reserved);
   if (partial_line_) line.insert(line.begin(), '\n');
   std::size_t written = 0;
   while (written < line.size()) {
@@ -194,16 +195,21 @@ core::Status AuditLog::write(const AuditRecord& record) {
 
 core::Status AuditLog::reserve(std::size_t bytes) {
   const std::lock_guard lock(mutex_);
-  // Space is reserved a window at a time: while the last window still covers this request, no system call is
-  // needed (an fstat and an fallocate per request cost more than the rest of a cached read).
-  if (appended_since_reserve_ + bytes <= reserved_ahead_) return core::ok();
+  // Space is reserved a window at a time: while the window still covers what was appended since, what other
+  // requests have reserved and not yet written, and this request, no system call is needed (an fstat and an
+  // fallocate per request cost more than the rest of a cached read).
+  if (appended_since_reserve_ + outstanding_ + bytes <= reserved_ahead_) {
+    outstanding_ += bytes;
+    return core::ok();
+  }
   struct stat info {};
   if (::fstat(fd_, &info) != 0) return io_error(path_, "cannot stat", errno);
   if (!S_ISREG(info.st_mode)) return core::ok();
-  const std::size_t window = std::max(bytes, kReserveWindowBytes);
+  const std::size_t window = std::max(outstanding_ + bytes, kReserveWindowBytes);
   if (::fallocate(fd_, FALLOC_FL_KEEP_SIZE, info.st_size, static_cast<off_t>(window)) == 0) {
     reserved_ahead_ = window;
     appended_since_reserve_ = 0;
+    outstanding_ += bytes;
     return core::ok();
   }
   reserved_ahead_ = 0;
@@ -218,7 +224,7 @@ core::Status AuditLog::reopen() {
   if (!same_file(fd, fd_)) partial_line_ = false;
   ::close(fd_);
   fd_ = fd;
-  reserved_ahead_ = 0;  // the new file has no window yet
+  reserved_ahead_ = 0;  // the new file has no window yet; the next reserve makes one for all outstanding requests
   return core::ok();
 }
 

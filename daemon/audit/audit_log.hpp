@@ -56,11 +56,13 @@ class AuditLog {
 
   /// Appends one line with a single write(2) (continued after a short write). After a failure the next call tries
   /// again, so a transient ENOSPC does not end auditing.
-  core::Status write(const AuditRecord& record);
+  /// `reserved` is what reserve() set aside for this record (0 when it reserved nothing); it is released here.
+  core::Status write(const AuditRecord& record, std::size_t reserved = 0);
 
   /// Makes sure the next `bytes` can be appended without running out of space (fallocate beyond the end of the
   /// file, keeping its size), so a request can be refused before it runs rather than after. Reserves a window of
-  /// at least kReserveWindowBytes and only calls fallocate again once appends have used it up. Files that cannot
+  /// at least kReserveWindowBytes and only calls fallocate again once appends and the reservations of requests
+  /// still running (released by write) no longer fit in it. Files that cannot
   /// reserve (devices, filesystems without fallocate) succeed here and report failures on write.
   core::Status reserve(std::size_t bytes);
 
@@ -70,7 +72,7 @@ class AuditLog {
 
   const std::filesystem::path& path() const { return path_; }
 
-  static constexpr std::size_t kReserveWindowBytes = 1 << 20;
+  static constexpr std::size_t kReserveWindowBytes = 4 << 20;
 
  private:
   AuditLog(std::filesystem::path file, int fd) : path_(std::move(file)), fd_(fd) {}
@@ -84,6 +86,7 @@ class AuditLog {
   // The reserved window: its size, and how much of it appends have used since it was reserved.
   std::size_t reserved_ahead_ = 0;
   std::size_t appended_since_reserve_ = 0;
+  std::size_t outstanding_ = 0;  // reserved by requests that have not written their record yet
 };
 
 }  // namespace csms::audit

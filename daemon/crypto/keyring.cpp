@@ -107,10 +107,12 @@ core::Result<Keyring> Keyring::create(const std::filesystem::path& key_file) {
 }
 
 Keyring::Keyring(Keyring&& other) noexcept
-    : keys_(std::move(other.keys_)), current_key_id_(other.current_key_id_.exchange(0)) {}
+    : keys_(std::move(other.keys_)), retired_(std::move(other.retired_)),
+      current_key_id_(other.current_key_id_.exchange(0)) {}
 
 Keyring& Keyring::operator=(Keyring&& other) noexcept {
   keys_ = std::move(other.keys_);
+  retired_ = std::move(other.retired_);
   current_key_id_ = other.current_key_id_.exchange(0);
   return *this;
 }
@@ -143,6 +145,15 @@ void Keyring::remove_key(std::uint32_t key_id) {
   if (key_id != current_key_id_) keys_.erase(key_id);
 }
 
+void Keyring::retire_key(std::uint32_t key_id) {
+  const std::unique_lock lock(mutex_);
+  if (key_id == current_key_id_) return;
+  const auto found = keys_.find(key_id);
+  if (found == keys_.end()) return;
+  retired_.insert_or_assign(key_id, std::move(found->second));
+  keys_.erase(found);
+}
+
 std::vector<std::uint32_t> Keyring::key_ids() const {
   const std::shared_lock lock(mutex_);
   std::vector<std::uint32_t> ids;
@@ -152,9 +163,9 @@ std::vector<std::uint32_t> Keyring::key_ids() const {
 
 HeldKey Keyring::key(std::uint32_t key_id) const {
   const std::shared_lock lock(mutex_);
-  const auto found = keys_.find(key_id);
-  if (found == keys_.end()) return {};
-  return HeldKey(found->second);
+  if (const auto found = keys_.find(key_id); found != keys_.end()) return HeldKey(found->second);
+  if (const auto retired = retired_.find(key_id); retired != retired_.end()) return HeldKey(retired->second);
+  return {};
 }
 
 std::pair<std::uint32_t, HeldKey> Keyring::current() const {

@@ -26,7 +26,6 @@ class HeldKey {
   std::span<const std::uint8_t> span() const noexcept {
     return key_ ? key_->span() : std::span<const std::uint8_t>{};
   }
-  operator std::span<const std::uint8_t>() const noexcept { return span(); }
   bool empty() const noexcept { return span().empty(); }
   std::size_t size() const noexcept { return span().size(); }
   const std::uint8_t* data() const noexcept { return span().data(); }
@@ -63,9 +62,13 @@ class Keyring {
   void add_key(std::uint32_t key_id, core::SecureBuffer key);
   /// Makes a held key the one new values are sealed with; false when the id is not held.
   bool make_current(std::uint32_t key_id);
-  /// Forgets a key that is not current (after nothing is sealed with it any more).
+  /// Forgets a key that is not current (one that was never stored, after a failed rotation).
   void remove_key(std::uint32_t key_id);
-  /// The ids held, ascending.
+  /// Stops listing a key that is not current (nothing stored is sealed with it any more) but keeps it able to
+  /// open, until the process ends: a read transaction that began before the last re-seal committed may still hold
+  /// a row sealed with it.
+  void retire_key(std::uint32_t key_id);
+  /// The ids held (retired ones not included), ascending.
   std::vector<std::uint32_t> key_ids() const;
 
   std::uint32_t current_key_id() const noexcept { return current_key_id_.load(std::memory_order_acquire); }
@@ -77,6 +80,7 @@ class Keyring {
  private:
   mutable std::shared_mutex mutex_;
   std::map<std::uint32_t, std::shared_ptr<const core::SecureBuffer>> keys_;
+  std::map<std::uint32_t, std::shared_ptr<const core::SecureBuffer>> retired_;
   std::atomic<std::uint32_t> current_key_id_{0};
 };
 

@@ -74,7 +74,7 @@ core::Result<core::SealedValue> Sealer::seal(const PlainValue& value, const Valu
   plaintext.resize(1);
   plaintext.data()[0] = static_cast<std::uint8_t>(value.kind);
   plaintext.append(value.bytes.span());
-  CSMS_TRY_ASSIGN(auto sealed, aead_seal(key, plaintext.span(), value_aad(binding, header)));
+  CSMS_TRY_ASSIGN(auto sealed, aead_seal(key.span(), plaintext.span(), value_aad(binding, header)));
   core::SealedValue out{key_id, std::vector<std::uint8_t>(header.begin(), header.end())};
   out.blob.insert(out.blob.end(), sealed.begin(), sealed.end());
   return out;
@@ -84,7 +84,7 @@ core::Result<PlainValue> Sealer::open(const core::SealedValue& sealed, const Val
   Header header{};
   CSMS_TRY_ASSIGN(const auto key, header_key(keyring_, sealed, header));
   const std::span<const std::uint8_t> body(sealed.blob.data() + kHeaderBytes, sealed.blob.size() - kHeaderBytes);
-  CSMS_TRY_ASSIGN(auto plaintext, aead_open(key, body, value_aad(binding, header)));
+  CSMS_TRY_ASSIGN(auto plaintext, aead_open(key.span(), body, value_aad(binding, header)));
   if (plaintext.empty()) return format_error("sealed value has no kind byte");
   const std::uint8_t kind = plaintext.data()[0];
   if (kind != static_cast<std::uint8_t>(core::ValueKind::kString) &&
@@ -101,7 +101,7 @@ core::Result<core::SealedValue> Sealer::make_key_check() const {
   const Header header = make_header(key_id);
   const std::span<const std::uint8_t> text(reinterpret_cast<const std::uint8_t*>(kKeyCheckPlaintext.data()),
                                            kKeyCheckPlaintext.size());
-  CSMS_TRY_ASSIGN(auto sealed, aead_seal(key, text, key_check_aad(header)));
+  CSMS_TRY_ASSIGN(auto sealed, aead_seal(key.span(), text, key_check_aad(header)));
   core::SealedValue out{key_id, std::vector<std::uint8_t>(header.begin(), header.end())};
   out.blob.insert(out.blob.end(), sealed.begin(), sealed.end());
   return out;
@@ -111,7 +111,7 @@ core::Status Sealer::verify_key_check(const core::SealedValue& check) const {
   Header header{};
   CSMS_TRY_ASSIGN(const auto key, header_key(keyring_, check, header));
   const std::span<const std::uint8_t> body(check.blob.data() + kHeaderBytes, check.blob.size() - kHeaderBytes);
-  auto opened = aead_open(key, body, key_check_aad(header));
+  auto opened = aead_open(key.span(), body, key_check_aad(header));
   if (!opened || opened->view() != kKeyCheckPlaintext) {
     return format_error("master key id " + std::to_string(check.key_id) + " does not match the key this vault was sealed with");
   }

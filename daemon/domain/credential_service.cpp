@@ -33,6 +33,9 @@ core::Result<IssuedCredential> CredentialService::create(const NewCredential& re
   credential.projects.erase(std::unique(credential.projects.begin(), credential.projects.end()), credential.projects.end());
   credential.description = request.description;
   credential.create_time = clock_();
+  // The write lock first: sealing under it means no rotation can make the key current and then roll it back, or
+  // retire it, between this seal and the insert (see KeyRotation::rotate).
+  CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
   if (request.kind == core::CredentialKind::kAccessKey) {
     const core::SecureString suffix = crypto::random_string(kAccessKeyAlphabet, 16);
     credential.access_key = "CSMS" + std::string(suffix.begin(), suffix.end());
@@ -43,7 +46,6 @@ core::Result<IssuedCredential> CredentialService::create(const NewCredential& re
     issued.secret = core::SecureString(kTokenPrefix) + crypto::random_string(kTokenAlphabet, 43);
     credential.token_hash = token_hash(issued.secret);
   }
-  CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
   CSMS_TRY(txn->insert_credential(credential));
   CSMS_TRY(txn->commit());
   return issued;

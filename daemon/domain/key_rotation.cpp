@@ -57,8 +57,8 @@ core::Result<MasterKeyStatus> KeyRotation::rotate() {
     record.created_time = clock_();
     CSMS_TRY(txn->insert_data_key(record));
     // The keyring learns the key before the check is sealed with it, and is put back if the commit fails. Every seal
-    // happens inside a write transaction, and this one holds the store's write lock, so no other thread can seal
-    // under the new key before it is committed.
+    // of a stored value happens while holding the store's write lock (in a write transaction or a write batch), and
+    // this transaction holds it, so no other thread can seal under the new key before it is committed.
     const std::uint32_t previous = keyring_.current_key_id();
     keyring_.add_key(next_id, std::move(data_key));
     keyring_.make_current(next_id);
@@ -124,7 +124,7 @@ core::Result<std::size_t> KeyRotation::reseal_batch(std::size_t limit) {
   }
   if (!retired.empty()) {
     CSMS_TRY(txn->commit());
-    for (std::uint32_t key_id : retired) keyring_.remove_key(key_id);
+    for (std::uint32_t key_id : retired) keyring_.retire_key(key_id);
   }
   reseal_pending_ = false;
   return 0;

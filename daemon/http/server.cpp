@@ -154,7 +154,7 @@ net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport tra
     }
     if (accept_failing_) log::info("accepting again", {{"listener", label}});
     accept_failing_ = false;
-    if (sessions_.size() >= limits_.max_connections) {
+    if (live_sessions_.load() >= limits_.max_connections) {
       if (!warned_connection_limit_) {
         log::warning("connection limit reached; closing new connections",
                      {{"limit", static_cast<unsigned long long>(limits_.max_connections)}});
@@ -170,16 +170,16 @@ net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport tra
     if constexpr (std::is_same_v<Protocol, net::local::stream_protocol>) {
       read_peer_credentials(socket.native_handle(), peer);
       peer.address = label;
-      net::co_spawn(session_context, run_session(UnixStream(std::move(socket)), std::move(peer)), log_failure("session"));
+      net::co_spawn(session_context, run_session(UnixStream(std::move(socket)), std::move(peer), LiveSession(*this)), log_failure("session"));
     } else {
       boost::system::error_code ignored;
       const auto remote = socket.remote_endpoint(ignored);
       peer.address = remote.address().to_string() + ":" + std::to_string(remote.port());
       if (tls) {
         // The session sets peer.tls once its handshake has completed.
-        net::co_spawn(session_context, run_session(TlsStream(std::move(socket), *tls), std::move(peer)), log_failure("session"));
+        net::co_spawn(session_context, run_session(TlsStream(std::move(socket), *tls), std::move(peer), LiveSession(*this)), log_failure("session"));
       } else {
-        net::co_spawn(session_context, run_session(TcpStream(std::move(socket)), std::move(peer)), log_failure("session"));
+        net::co_spawn(session_context, run_session(TcpStream(std::move(socket)), std::move(peer), LiveSession(*this)), log_failure("session"));
       }
     }
   }
@@ -212,7 +212,7 @@ void Server::drain(std::function<void()> done) {
   drain_deadline_.expires_after(limits_.drain_timeout);
   drain_deadline_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    if (sessions_.empty()) {
+    if (live_sessions_.load() == 0) {
       if (drained_) std::exchange(drained_, nullptr)();
       return;
     }
@@ -220,7 +220,7 @@ void Server::drain(std::function<void()> done) {
     // to unregister finishes the drain (check_drained). Finishing here instead would stop the loop with coroutine
     // frames still queued, to be destroyed after the server they refer to.
     log::warning("drain timeout; closing remaining connections",
-                 {{"connections", static_cast<unsigned long long>(sessions_.size())}});
+                 {{"connections", static_cast<unsigned long long>(live_sessions_.load())}});
     sessions_.close_all();
   });
   finish_drain_if_done();
@@ -232,7 +232,7 @@ void Server::check_drained() {
 }
 
 void Server::finish_drain_if_done() {
-  if (!draining_ || !sessions_.empty() || !drained_) return;
+  if (!draining_ || live_sessions_.load() != 0 || !drained_) return;
   drain_deadline_.cancel();
   // Post, so the caller's stack unwinds before shutdown continues.
   net::post(io_, [done = std::exchange(drained_, nullptr)]() { done(); });

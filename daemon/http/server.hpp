@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace csms::http {
@@ -55,7 +56,8 @@ class Server {
   /// the socket files it created, then calls `done`.
   void drain(std::function<void()> done);
 
-  std::size_t connection_count() const { return sessions_.size(); }
+  /// Connections accepted and not yet finished (including those still waiting to start on their thread).
+  std::size_t connection_count() const { return live_sessions_.load(); }
 
  private:
   struct UnixListener;
@@ -65,10 +67,29 @@ class Server {
   boost::asio::awaitable<void> accept_loop(Acceptor& acceptor, Peer::Transport transport, std::string label,
                                            std::shared_ptr<boost::asio::ssl::context> tls);
 
+  /// Counts a connection from its accept until its session's coroutine frame is gone, whether the session ran or was
+  /// destroyed before it started: a drain must not finish while a session is still queued on another thread.
+  class LiveSession {
+   public:
+    explicit LiveSession(Server& server) : server_(&server) { server.live_sessions_.fetch_add(1); }
+    LiveSession(LiveSession&& other) noexcept : server_(std::exchange(other.server_, nullptr)) {}
+    LiveSession(const LiveSession&) = delete;
+    LiveSession& operator=(const LiveSession&) = delete;
+    LiveSession& operator=(LiveSession&&) = delete;
+    ~LiveSession() {
+      if (server_ == nullptr) return;
+      server_->live_sessions_.fetch_sub(1);
+      server_->check_drained();
+    }
+
+   private:
+    Server* server_;
+  };
+
   /// One connection's request loop, written once for every stream type (plain Unix, plain TCP, TLS over TCP);
   /// session.cpp instantiates it for those three.
   template <class Stream>
-  boost::asio::awaitable<void> run_session(Stream stream, Peer peer);
+  boost::asio::awaitable<void> run_session(Stream stream, Peer peer, LiveSession live);
 
   static std::string next_request_id();
   /// Called from any thread when a session ends; the check itself runs on `io`.
@@ -84,6 +105,7 @@ class Server {
   std::vector<std::unique_ptr<UnixListener>> unix_listeners_;
   std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
   SessionRegistry sessions_;
+  std::atomic<std::size_t> live_sessions_{0};
   std::atomic<bool> draining_{false};
   std::function<void()> drained_;  // io_ only
   boost::asio::steady_timer drain_deadline_;

@@ -92,7 +92,8 @@ bool is_protocol_error(const boost::system::error_code& ec) {
 }  // namespace
 
 template <class Stream>
-net::awaitable<void> Server::run_session(Stream stream, Peer peer) {
+net::awaitable<void> Server::run_session(Stream stream, Peer peer, LiveSession live) {
+  (void)live;  // held for the life of this frame
   // The TCP or Unix stream under any TLS layer: it carries the deadlines, and closing it aborts whatever is pending.
   auto& transport = beast::get_lowest_layer(stream);
   auto entry_pointer = std::make_shared<SessionEntry>();
@@ -119,16 +120,19 @@ net::awaitable<void> Server::run_session(Stream stream, Peer peer) {
   SessionEntry& entry = *entry_pointer;
   ReadBuffer buffer;
 
-  bool usable = true;  // false once the TLS handshake has failed
+  // A session that starts after a drain began (it was queued on its thread meanwhile) serves nothing.
+  bool usable = !draining_;  // false once the TLS handshake has failed
   if constexpr (kIsTls<Stream>) {
-    // Not busy: a drain closes a connection still in its handshake like an idle one.
-    transport.expires_after(limits_.idle_timeout);
-    auto [handshake_error] =
-        co_await stream.async_handshake(net::ssl::stream_base::server, net::as_tuple(net::use_awaitable));
-    if (handshake_error) {
-      // Plain HTTP on a TLS port, an untrusted certificate on the client side, a scanner: nothing to answer.
-      log::debug("TLS handshake failed", {{"peer", peer.address}, {"error", handshake_error.message()}});
-      usable = false;
+    if (usable) {
+      // Not busy: a drain closes a connection still in its handshake like an idle one.
+      transport.expires_after(limits_.idle_timeout);
+      auto [handshake_error] =
+          co_await stream.async_handshake(net::ssl::stream_base::server, net::as_tuple(net::use_awaitable));
+      if (handshake_error) {
+        // Plain HTTP on a TLS port, an untrusted certificate on the client side, a scanner: nothing to answer.
+        log::debug("TLS handshake failed", {{"peer", peer.address}, {"error", handshake_error.message()}});
+        usable = false;
+      }
     }
     peer.tls = usable;
   }
@@ -226,8 +230,8 @@ net::awaitable<void> Server::run_session(Stream stream, Peer peer) {
   transport.socket().close(ignored);
 }
 
-template net::awaitable<void> Server::run_session<UnixStream>(UnixStream, Peer);
-template net::awaitable<void> Server::run_session<TcpStream>(TcpStream, Peer);
-template net::awaitable<void> Server::run_session<TlsStream>(TlsStream, Peer);
+template net::awaitable<void> Server::run_session<UnixStream>(UnixStream, Peer, LiveSession);
+template net::awaitable<void> Server::run_session<TcpStream>(TcpStream, Peer, LiveSession);
+template net::awaitable<void> Server::run_session<TlsStream>(TlsStream, Peer, LiveSession);
 
 }  // namespace csms::http

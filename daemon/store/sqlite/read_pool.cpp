@@ -3,6 +3,8 @@
 
 #include "store/sqlite/sqlite_errors.hpp"
 
+#include <sqlite3.h>
+
 namespace csms::store::sqlite {
 namespace {
 
@@ -30,6 +32,9 @@ core::Result<std::unique_ptr<ReadPool::Lease>> ReadPool::acquire() {
 
 void ReadPool::give_back(std::unique_ptr<ReadConnection> connection) {
   if (!connection) return;
+  // A connection whose transaction could not be ended would fail every later BEGIN and pin an old snapshot (which
+  // stops checkpoints from shrinking the WAL): close it instead.
+  if (sqlite3_get_autocommit(connection->db->getHandle()) == 0) return;
   const std::lock_guard lock(mutex_);
   idle_.push_back(std::move(connection));
 }

@@ -56,7 +56,12 @@ bool SqliteStore::in_own_batch() const { return t_batch_owner == this; }
 core::Result<std::unique_ptr<Transaction>> SqliteStore::begin(TransactionMode mode) {
   return guarded("beginning a transaction", [&]() -> core::Result<std::unique_ptr<Transaction>> {
     if (in_own_batch()) {
-      // The writer thread already holds the lock and has a transaction open.
+      // The writer thread already holds the lock and has the batch's transaction open, unless a storage error
+      // made SQLite roll it back: then a SAVEPOINT would start a transaction of its own and commit outside the batch.
+      if (sqlite3_get_autocommit(db_->getHandle()) != 0) {
+        return core::make_error(core::Errc::kStorageFull,
+                                "a storage error rolled back the write batch; none of its writes were applied");
+      }
       return std::unique_ptr<Transaction>(
           std::make_unique<SqliteTransaction>(*db_, statements_, mode, Boundary::kSavepoint, nullptr));
     }

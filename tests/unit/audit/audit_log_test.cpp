@@ -157,6 +157,24 @@ TEST_CASE("reserve allocates a window ahead of the end and keeps the file's size
   CHECK(lines == 100);
 }
 
+TEST_CASE("reservations of requests still running are all covered, beyond one window", "[unit][audit]") {
+  TempDir dir;
+  auto log = expect_ok(AuditLog::open(dir / "audit.log"));
+  // Many requests reserve before any of them writes (they run concurrently): together they need more than a window.
+  constexpr std::size_t kRequests = 200;
+  constexpr std::size_t kEach = 32 * 1024;
+  for (std::size_t i = 0; i < kRequests; ++i) expect_ok(log->reserve(kEach));
+  struct stat info {};
+  REQUIRE(::stat((dir / "audit.log").c_str(), &info) == 0);
+  if (info.st_blocks > 0) CHECK(static_cast<std::size_t>(info.st_blocks) * 512 >= kRequests * kEach);
+  for (std::size_t i = 0; i < kRequests; ++i) expect_ok(log->write(full_record(), kEach));
+  std::ifstream in(dir / "audit.log");
+  std::string line;
+  std::size_t lines = 0;
+  while (std::getline(in, line)) ++lines;
+  CHECK(lines == kRequests);
+}
+
 TEST_CASE("an existing audit file others can read is made private", "[unit][audit]") {
   TempDir dir;
   { std::ofstream(dir / "audit.log") << "{}\n"; }

@@ -183,4 +183,22 @@ TEST_CASE("from_key holds exactly one key", "[unit][crypto][keyring]") {
   CHECK(ring.key(0).empty());
 }
 
+TEST_CASE("a retired key is no longer listed but still opens, and the current key cannot be retired", "[unit][crypto][keyring]") {
+  const std::vector<std::uint8_t> first(32, 0x11);
+  const std::vector<std::uint8_t> second(32, 0x22);
+  Keyring ring = Keyring::from_key(1, csms::core::SecureBuffer(first.data(), first.size()));
+  ring.add_key(2, csms::core::SecureBuffer(second.data(), second.size()));
+  REQUIRE(ring.make_current(2));
+  const auto held_before = ring.key(1);
+  ring.retire_key(1);
+  CHECK(ring.key_ids() == std::vector<std::uint32_t>{2});
+  REQUIRE(ring.key(1).size() == 32);
+  CHECK(ring.key(1).begin()[0] == 0x11);
+  CHECK(held_before.begin()[0] == 0x11);
+  ring.retire_key(2);  // current: refused
+  CHECK(ring.key_ids() == std::vector<std::uint32_t>{2});
+  CHECK(ring.current().first == 2);
+  CHECK(ring.current().second.size() == 32);
+}
+
 }  // namespace

@@ -242,7 +242,9 @@ TEST_CASE("rotate, re-seal in batches, retire key 1: every value and key stays r
   CHECK(status.remaining_rows == 0);
   CHECK(env.data_key_ids() == std::vector<std::uint32_t>{2});
   CHECK(env.keyring.key_ids() == std::vector<std::uint32_t>{2});
-  CHECK(env.keyring.key(1).empty());
+  // Retired, not forgotten: a read that began before the last re-seal committed may still hold a row sealed with
+  // key 1, so this process keeps it able to open until it exits (a restart, below, no longer loads it).
+  CHECK_FALSE(env.keyring.key(1).empty());
   {
     auto txn = expect_ok(env.store->begin(csms::store::TransactionMode::kRead));
     for (const auto& check : expect_ok(txn->list_key_checks())) CHECK(check.key_id == 2);

@@ -87,7 +87,11 @@ struct GroupEnv {
   }
 
   void wait_for(int jobs) {
-    while (answered.load() < jobs) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (answered.load() < jobs) {
+      if (std::chrono::steady_clock::now() > deadline) FAIL("only " << answered.load() << " of " << jobs << " answered");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
 
   bool exists(const std::string& name) {
@@ -206,6 +210,63 @@ TEST_CASE("a direct write transaction waits for the running batch instead of int
   env.wait_for(1);
   CHECK(saw_batch.load());
   CHECK(env.exists("direct"));
+}
+
+TEST_CASE("each write is answered only after its batch committed", "[unit][store][group_commit]") {
+  GroupEnv env;
+  auto release = env.block_writer();
+  std::atomic<int> visible_when_answered{0};
+  constexpr int kWriters = 20;
+  for (int i = 0; i < kWriters; ++i) {
+    const std::string name = "durable-" + std::to_string(i);
+    env.store->submit_write(WriteJob{[&env, name]() {
+                                       auto txn = must(env.store->begin(TransactionMode::kWrite));
+                                       must(txn->insert_secret(make_secret(name)));
+                                       must(txn->commit());
+                                     },
+                                     [&env, &visible_when_answered, name](csms::core::Status durable) {
+                                       // A pooled read connection sees only committed data.
+                                       auto txn = env.store->begin(TransactionMode::kRead);
+                                       if (durable && txn) {
+                                         const auto found = (*txn)->find_secret(kProject, name);
+                                         if (found && found->has_value()) visible_when_answered.fetch_add(1);
+                                       }
+                                       env.answered.fetch_add(1);
+                                     }});
+  }
+  release.set_value();
+  env.wait_for(kWriters + 1);
+  CHECK(visible_when_answered.load() == kWriters);
+}
+
+TEST_CASE("a batch that SQLite rolled back fails every job in it, and the next batch works",
+          "[unit][store][group_commit]") {
+  GroupEnv env;
+  auto release = env.block_writer();
+  env.submit_insert("lost-1");
+  std::atomic<bool> later_refused{false};
+  env.submit([&env, &later_refused]() {
+    // What SQLite does by itself after a full disk or an I/O error: the whole transaction is gone.
+    env.store->database().exec("ROLLBACK");
+    // A write after that must not start a transaction of its own outside the batch.
+    const auto txn = env.store->begin(TransactionMode::kWrite);
+    later_refused = !txn.has_value() && txn.error().code == Errc::kStorageFull;
+  });
+  env.submit_insert("never-run");
+  release.set_value();
+  env.wait_for(4);
+  CHECK(later_refused.load());
+  CHECK_FALSE(env.exists("never-run"));
+  for (std::size_t i = 1; i < env.outcomes.size(); ++i) {
+    INFO("job " << i);
+    REQUIRE(env.outcomes[i].has_value());
+    CHECK_FALSE(env.outcomes[i]->has_value());
+  }
+  CHECK_FALSE(env.exists("lost-1"));
+  env.submit_insert("after");
+  env.wait_for(5);
+  CHECK(env.outcomes.back()->has_value());
+  CHECK(env.exists("after"));
 }
 
 TEST_CASE("closing the store answers and commits every write still queued", "[unit][store][group_commit]") {
