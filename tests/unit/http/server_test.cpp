@@ -11,7 +11,11 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -46,11 +50,26 @@ class RecordingHandler : public http::RequestHandler {
       peers_.push_back(request.peer);
       threads_.insert(std::this_thread::get_id());
     }
+    if (hop != nullptr) {
+      // As a group-committed write does: wait on another thread, then resume on the session's own.
+      entered = true;
+      co_await net::co_spawn(
+          *hop,
+          [held = hold]() -> net::awaitable<void> {
+            net::steady_timer timer(co_await net::this_coro::executor, held);
+            co_await timer.async_wait(net::use_awaitable);
+          },
+          net::use_awaitable);
+    }
     http::Response response;
     const std::string size = std::to_string(request.body.size());
     response.body.assign(size.begin(), size.end());
     co_return response;
   }
+  /// When set, each request waits `hold` on this context's thread before it is answered.
+  net::io_context* hop = nullptr;
+  std::chrono::milliseconds hold{0};
+  std::atomic<bool> entered{false};
   http::Response transport_error(http::TransportError error, const std::string&, const http::Peer&) override {
     return http::Response{error == http::TransportError::kBodyTooLarge ? 413u : 400u, {}, {}, {}};
   }
@@ -223,6 +242,38 @@ TEST_CASE("connections are spread over the session threads, and a drain closes i
   const auto start = std::chrono::steady_clock::now();
   running.drain();  // completes only once every idle connection, on either thread, has been closed
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("a drain waits for a response whose handler is suspended on another thread", "[unit][http][server]") {
+  TempDir dir("csmsd-unit-server");
+  net::io_context writer{1};
+  auto keep_writer = net::make_work_guard(writer);
+  std::thread writer_thread([&writer] { writer.run(); });
+  RunningServer running;
+  running.handler.hop = &writer;
+  running.handler.hold = std::chrono::milliseconds(300);
+  REQUIRE(running.server.listen_unix(dir / "s.sock").has_value());
+  running.run();
+  std::promise<unsigned> answered;
+  std::thread client([&] {
+    try {
+      HttpClient http(Endpoint::unix_socket(dir / "s.sock"));
+      answered.set_value(http.get("/").status);
+    } catch (...) {
+      answered.set_exception(std::current_exception());
+    }
+  });
+  while (!running.handler.entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const auto start = std::chrono::steady_clock::now();
+  running.drain();  // the session is busy: the drain must wait for its answer, not cut it off
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(200));
+  auto status = answered.get_future();
+  REQUIRE(status.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  CHECK(status.get() == 200);
+  client.join();
+  keep_writer.reset();
+  writer.stop();
+  writer_thread.join();
 }
 
 TEST_CASE("a drain timeout closes a connection stuck mid-request and then completes", "[unit][http][server]") {
