@@ -25,12 +25,7 @@ namespace json = boost::json;
 const std::string P(kProject);
 const std::string kBase = "/v1/" + P + "/secrets";
 
-struct Reply {
-  unsigned status = 0;
-  std::string body;
-  std::string content_type;
-  json::value json;
-};
+using csms::unit::Reply;
 
 struct ApiEnv : csms::unit::ServiceEnv {
   csms::domain::CredentialService credentials{*store, sealer, time.clock()};
@@ -43,16 +38,7 @@ struct ApiEnv : csms::unit::ServiceEnv {
   csms::http::HeaderList headers;
 
   Reply call(Method method, const std::string& target, const std::string& body = "") {
-    auto request = csms::unit::make_request(method, target, body, peer, headers);
-    const auto response = csms::unit::handle_in_process(api, request);
-    Reply reply{response.status, std::string(response.body.begin(), response.body.end()), response.content_type, {}};
-    if (!reply.body.empty()) {
-      boost::system::error_code ec;
-      reply.json = json::parse(reply.body, ec);
-      INFO(reply.body);
-      REQUIRE_FALSE(ec);
-    }
-    return reply;
+    return csms::unit::call_api(api, method, target, body, peer, headers);
   }
 
   Reply get(const std::string& target) { return call(Method::kGet, target); }

@@ -40,11 +40,7 @@ const std::string kCredentials = "/v1/csmsd/credentials";
 const std::string kMasterKey = "/v1/csmsd/master-key";
 constexpr std::uint8_t kKekSeed = 99;
 
-struct Reply {
-  unsigned status = 0;
-  std::string body;
-  json::value json;
-};
+using csms::unit::Reply;
 
 /// `%Y%m%dT%H%M%SZ` in UTC, as X-Sdk-Date carries it.
 std::string sdk_date(csms::core::EpochMillis millis) {
@@ -93,16 +89,7 @@ struct AuthEnv : csms::unit::ServiceEnv {
   }
 
   Reply call(Method method, const std::string& target, const std::string& body = "") {
-    auto request = csms::unit::make_request(method, target, body, peer, headers);
-    const auto response = csms::unit::handle_in_process(api, request);
-    Reply reply{response.status, std::string(response.body.begin(), response.body.end()), {}};
-    if (!reply.body.empty()) {
-      boost::system::error_code ec;
-      reply.json = json::parse(reply.body, ec);
-      INFO(reply.body);
-      REQUIRE_FALSE(ec);
-    }
-    return reply;
+    return csms::unit::call_api(api, method, target, body, peer, headers);
   }
 
   Reply get(const std::string& target) { return call(Method::kGet, target); }

@@ -17,17 +17,8 @@ using csms::app::HardeningReport;
 
 constexpr rlim_t kLockThreshold = rlim_t{512} * 1024 * 1024;
 
-// harden_process changes the whole process, so it runs in a child and the test runner stays as it was. The child
-// reports the number of the first check that failed as its exit code (0: all held); it must not use Catch.
-int in_child(const std::function<int()>& body) {
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) ::_exit(body());
-  int status = 0;
-  REQUIRE(::waitpid(child, &status, 0) == child);
-  REQUIRE(WIFEXITED(status));
-  return WEXITSTATUS(status);
-}
+// harden_process changes the whole process, so its checks run in a child (csms::unit::in_child).
+using csms::unit::in_child;
 
 int check_core_dumps_disabled(const HardeningReport& report) {
   if (!report.core_dumps_disabled) return 10;

@@ -142,7 +142,8 @@ TEST_CASE("reserve allocates a window ahead of the end and keeps the file's size
   REQUIRE(::stat((dir / "audit.log").c_str(), &info) == 0);
   CHECK(info.st_size == 0);
   // Filesystems without fallocate allocate nothing and report failures on write instead.
-  if (info.st_blocks > 0) CHECK(static_cast<std::size_t>(info.st_blocks) * 512 >= AuditLog::kReserveWindowBytes);
+  if (info.st_blocks == 0) WARN("this filesystem reserved nothing (no fallocate): the window size is not checked");
+  else CHECK(static_cast<std::size_t>(info.st_blocks) * 512 >= AuditLog::kReserveWindowBytes);
   // Records written inside the window need no new reservation, and still land in the file.
   for (int i = 0; i < 100; ++i) {
     expect_ok(log->reserve(4096));
@@ -166,7 +167,8 @@ TEST_CASE("reservations of requests still running are all covered, beyond one wi
   for (std::size_t i = 0; i < kRequests; ++i) expect_ok(log->reserve(kEach));
   struct stat info {};
   REQUIRE(::stat((dir / "audit.log").c_str(), &info) == 0);
-  if (info.st_blocks > 0) CHECK(static_cast<std::size_t>(info.st_blocks) * 512 >= kRequests * kEach);
+  if (info.st_blocks == 0) WARN("this filesystem reserved nothing (no fallocate): the coverage is not checked");
+  else CHECK(static_cast<std::size_t>(info.st_blocks) * 512 >= kRequests * kEach);
   for (std::size_t i = 0; i < kRequests; ++i) expect_ok(log->write(full_record(), kEach));
   std::ifstream in(dir / "audit.log");
   std::string line;
@@ -265,17 +267,7 @@ TEST_CASE("a write the device refuses is an error, and so is the next one", "[un
   CHECK_ERRC(log->write(full_record()), Errc::kStorageFull);
 }
 
-// Runs `body` in a child so that its resource limits and signal dispositions cannot leak into the test runner;
-// the child's exit code is the number of the first check that failed, 0 when all held.
-int in_child(const std::function<int()>& body) {
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) ::_exit(body());
-  int status = 0;
-  REQUIRE(::waitpid(child, &status, 0) == child);
-  REQUIRE(WIFEXITED(status));
-  return WEXITSTATUS(status);
-}
+using csms::unit::in_child;
 
 // Sets the soft limit to `bytes`, or back to the hard limit when none is given.
 bool set_file_size_limit(std::optional<rlim_t> bytes) {

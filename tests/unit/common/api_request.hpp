@@ -7,6 +7,11 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <catch2/catch.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 #include <exception>
 #include <optional>
 #include <string>
@@ -69,6 +74,29 @@ inline http::Response handle_in_process(http::RequestHandler& handler, http::Req
   io.run();
   if (failure) std::rethrow_exception(failure);
   return std::move(*response);
+}
+
+/// An answer as the api suites inspect it: the body, and its JSON when there is one (a body that is not JSON fails).
+struct Reply {
+  unsigned status = 0;
+  std::string body;
+  std::string content_type;
+  boost::json::value json;
+};
+
+/// Sends one in-process request through `handler`.
+inline Reply call_api(http::RequestHandler& handler, http::Method method, const std::string& target,
+                      const std::string& body, const http::Peer& peer, const http::HeaderList& headers) {
+  auto request = make_request(method, target, body, peer, headers);
+  const auto response = handle_in_process(handler, request);
+  Reply reply{response.status, std::string(response.body.begin(), response.body.end()), response.content_type, {}};
+  if (!reply.body.empty()) {
+    boost::system::error_code ec;
+    reply.json = boost::json::parse(reply.body, ec);
+    INFO(reply.body);
+    REQUIRE_FALSE(ec);
+  }
+  return reply;
 }
 
 }  // namespace csms::unit

@@ -15,7 +15,6 @@
 
 namespace csms::unit {
 
-inline constexpr std::string_view kProject = "0123456789abcdef0123456789abcdef";
 inline constexpr std::string_view kOtherProject = "fedcba9876543210fedcba9876543210";
 
 inline core::SecureBuffer test_key(std::uint8_t seed) {

@@ -1,16 +1,15 @@
 // store_rows.hpp: rows for the store suites: a plain secret of a fixed project, ready to insert.
 #pragma once
 
+#include "common/unit_env.hpp"
 #include "core/model.hpp"
 
 #include <string>
 
 namespace csms::unit {
 
-inline const std::string kStoreProject = "0123456789abcdef0123456789abcdef";
-
 /// A secret with every required column set; its id is unique per (project, name), as the column requires.
-inline core::Secret make_secret(const std::string& name, const std::string& project = kStoreProject) {
+inline core::Secret make_secret(const std::string& name, const std::string& project = std::string(kProject)) {
   core::Secret secret;
   secret.id = "id-" + project + "-" + name;
   secret.project_id = project;

@@ -7,11 +7,14 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <functional>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace Catch {
@@ -22,6 +25,9 @@ struct StringMaker<csms::core::Errc> {
 }  // namespace Catch
 
 namespace csms::unit {
+
+/// The project id the unit suites use unless a test needs another.
+inline constexpr std::string_view kProject = "0123456789abcdef0123456789abcdef";
 
 /// Where temp directories go: $CSMS_UNIT_TMPDIR, else /dev/shm when usable (tmpfs: SQLite's fsyncs cost nothing,
 /// which keeps the suite fast), else the system temp directory.
@@ -71,6 +77,19 @@ template <class T>
 T expect_ok(core::Result<T> result) {
   if (!result) FAIL("unexpected error " << describe(result.error()));
   return std::move(*result);
+}
+
+/// Runs `body` in a forked child, so whatever it changes in the process (limits, signal dispositions, hardening)
+/// cannot leak into the test runner. The child must not use Catch; its exit code is the number of the first check
+/// that failed, 0 when all held.
+inline int in_child(const std::function<int()>& body) {
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(body());
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  return WEXITSTATUS(status);
 }
 
 inline void expect_ok(core::Status status) {

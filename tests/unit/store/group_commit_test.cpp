@@ -21,7 +21,7 @@ using csms::store::TransactionMode;
 using csms::store::WriteJob;
 using csms::unit::expect_ok;
 
-const std::string& kProject = csms::unit::kStoreProject;
+const std::string kProject(csms::unit::kProject);
 using csms::unit::make_secret;
 
 // Jobs run on the writer thread, where Catch's assertions must not be used: a failure throws instead, which ends

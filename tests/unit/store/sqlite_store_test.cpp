@@ -18,7 +18,7 @@ using csms::core::StoredVersion;
 using csms::store::TransactionMode;
 using csms::unit::expect_ok;
 
-const std::string& kProject = csms::unit::kStoreProject;
+const std::string kProject(csms::unit::kProject);
 using csms::unit::make_secret;
 
 StoredVersion make_version(csms::core::VersionNumber number, std::optional<csms::core::EpochMillis> deprecated = {}) {
