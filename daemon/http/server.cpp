@@ -51,7 +51,8 @@ struct Server::TcpListener {
   std::shared_ptr<net::ssl::context> tls;  ///< null for plain HTTP
 };
 
-Server::Server(net::io_context& io, RequestHandler& handler, Limits limits, std::vector<net::io_context*> session_contexts)
+Server::Server(net::io_context& io, RequestHandler& handler, Limits limits,
+               std::vector<net::io_context*> session_contexts)
     : io_(io), session_contexts_(std::move(session_contexts)), handler_(handler), limits_(limits), drain_deadline_(io) {
   if (session_contexts_.empty()) session_contexts_.push_back(&io_);
 }
@@ -170,16 +171,20 @@ net::awaitable<void> Server::accept_loop(Acceptor& acceptor, Peer::Transport tra
     if constexpr (std::is_same_v<Protocol, net::local::stream_protocol>) {
       read_peer_credentials(socket.native_handle(), peer);
       peer.address = label;
-      net::co_spawn(session_context, run_session(UnixStream(std::move(socket)), std::move(peer), LiveSession(*this)), log_failure("session"));
+      net::co_spawn(session_context, run_session(UnixStream(std::move(socket)), std::move(peer), LiveSession(*this)),
+                    log_failure("session"));
     } else {
       boost::system::error_code ignored;
       const auto remote = socket.remote_endpoint(ignored);
       peer.address = remote.address().to_string() + ":" + std::to_string(remote.port());
       if (tls) {
         // The session sets peer.tls once its handshake has completed.
-        net::co_spawn(session_context, run_session(TlsStream(std::move(socket), *tls), std::move(peer), LiveSession(*this)), log_failure("session"));
+        net::co_spawn(session_context,
+                      run_session(TlsStream(std::move(socket), *tls), std::move(peer), LiveSession(*this)),
+                      log_failure("session"));
       } else {
-        net::co_spawn(session_context, run_session(TcpStream(std::move(socket)), std::move(peer), LiveSession(*this)), log_failure("session"));
+        net::co_spawn(session_context, run_session(TcpStream(std::move(socket)), std::move(peer), LiveSession(*this)),
+                      log_failure("session"));
       }
     }
   }
@@ -217,8 +222,8 @@ void Server::drain(std::function<void()> done) {
       return;
     }
     // Closing aborts every pending operation, so each session unwinds within this turn of the loop and the last one
-    // to unregister finishes the drain (check_drained). Finishing here instead would stop the loop with coroutine
-    // frames still queued, to be destroyed after the server they refer to.
+    // to end finishes the drain (its LiveSession calls check_drained). Finishing here instead would stop the loop
+    // with coroutine frames still queued, to be destroyed after the server they refer to.
     log::warning("drain timeout; closing remaining connections",
                  {{"connections", static_cast<unsigned long long>(live_sessions_.load())}});
     sessions_.close_all();

@@ -106,17 +106,17 @@ net::awaitable<void> Server::run_session(Stream stream, Peer peer, LiveSession l
     transport.socket().close(ignored);
   };
   const auto registration = sessions_.add(entry_pointer);
-  // Whatever ends this coroutine (return or exception), the registry must forget the stream before it dies.
+  // Whatever ends this coroutine (return or exception), the registry must forget the stream before it dies. (The
+  // drain is told by `live`, which outlives this.)
   struct Unregister {
-    Server& server;
+    SessionRegistry& sessions;
     SessionRegistry::Handle handle;
     SessionEntry& entry;
     ~Unregister() {
       entry.close = nullptr;  // a close queued for this session after now finds nothing to close
-      server.sessions_.remove(handle);
-      server.check_drained();
+      sessions.remove(handle);
     }
-  } unregister{*this, registration, *entry_pointer};
+  } unregister{sessions_, registration, *entry_pointer};
   SessionEntry& entry = *entry_pointer;
   ReadBuffer buffer;
 

@@ -1,7 +1,6 @@
-// session_registry.hpp: the live connections of a server, so shutdown can close idle ones and wait for busy ones.
+// session_registry.hpp: the running sessions of a server, so a drain can close idle ones and, at its deadline, all.
 #pragma once
 
-#include <cstddef>
 #include <functional>
 #include <list>
 #include <memory>
@@ -33,12 +32,6 @@ class SessionRegistry {
     const std::lock_guard lock(mutex_);
     entries_.erase(handle);
   }
-  std::size_t size() const {
-    const std::lock_guard lock(mutex_);
-    return entries_.size();
-  }
-  bool empty() const { return size() == 0; }
-
   /// Closes every connection that is waiting for a request; busy ones finish their response first.
   void close_idle() { close_where(true); }
   void close_all() { close_where(false); }

@@ -29,6 +29,12 @@ constexpr const char* kSavepoint = "SAVEPOINT csmsd_nested";
 constexpr const char* kRelease = "RELEASE csmsd_nested";
 constexpr const char* kRollbackToSavepoint = "ROLLBACK TO csmsd_nested";
 
+// SQLite rolls a whole transaction back by itself after some errors (a full disk, an I/O error).
+core::Error batch_rolled_back() {
+  return core::make_error(core::Errc::kStorageFull,
+                          "a storage error rolled back the write batch; none of its writes were applied");
+}
+
 void run_cached(StatementCache& statements, const char* sql) {
   auto statement = statements.use(sql);
   statement->exec();
@@ -59,8 +65,7 @@ core::Result<std::unique_ptr<Transaction>> SqliteStore::begin(TransactionMode mo
       // The writer thread already holds the lock and has the batch's transaction open, unless a storage error
       // made SQLite roll it back: then a SAVEPOINT would start a transaction of its own and commit outside the batch.
       if (sqlite3_get_autocommit(db_->getHandle()) != 0) {
-        return core::make_error(core::Errc::kStorageFull,
-                                "a storage error rolled back the write batch; none of its writes were applied");
+        return batch_rolled_back();
       }
       return std::unique_ptr<Transaction>(
           std::make_unique<SqliteTransaction>(*db_, statements_, mode, Boundary::kSavepoint, nullptr));
@@ -102,8 +107,7 @@ void SqliteStore::run_batch(std::vector<WriteJob>& batch) {
       // SQLite rolls the whole transaction back by itself after some errors (a full disk, an I/O error): then the
       // jobs before this one were lost too, and none of them may be answered as written.
       if (sqlite3_get_autocommit(db_->getHandle()) != 0) {
-        outcome = core::make_error(core::Errc::kStorageFull,
-                                   "a storage error rolled back the write batch; none of its writes were applied");
+        outcome = batch_rolled_back();
         break;
       }
     }
