@@ -1,6 +1,7 @@
 // json_io.cpp: Boost.JSON with a wiping memory resource, and field accessors.
 #include "api/json_io.hpp"
 
+#include "api/json_duplicate_keys.hpp"
 #include "core/wiping_json.hpp"
 
 namespace csms::api {
@@ -30,6 +31,10 @@ core::Result<boost::json::object> parse_object(std::string_view body, bool empty
   boost::json::value value = core::parse_json_wiped(body, options, ec);
   if (ec) return core::make_error(core::Errc::kMalformedBody, "the request body is not valid JSON (" + ec.message() + ")");
   if (!value.is_object()) return core::make_error(core::Errc::kMalformedBody, "the request body must be a JSON object");
+  // The key is not quoted back: the body may carry a secret, and a caller can put one anywhere.
+  if (has_duplicate_key(body)) {
+    return core::make_error(core::Errc::kMalformedBody, "the request body names the same key twice in one object");
+  }
   return std::move(value.as_object());
 }
 

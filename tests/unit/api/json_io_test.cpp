@@ -45,6 +45,21 @@ TEST_CASE("nesting is limited to 32 levels", "[unit][api][json_io]") {
   CHECK_ERRC(csms::api::parse_object(objects), Errc::kMalformedBody);
 }
 
+TEST_CASE("a key named twice in one object is refused, at any depth and however it is escaped", "[unit][api][json_io]") {
+  const std::string body = GENERATE(as<std::string>{},
+                                    R"({"a":1,"a":2})",
+                                    R"({"secret_string":"x","secret_string":"y"})",
+                                    R"({"a":1,"\u0061":2})",                  // the same key, escaped
+                                    R"({"o":{"k":1,"k":null}})",               // nested
+                                    R"({"l":[{"k":1},{"k":2,"k":3}]})");       // inside an array
+  CHECK_ERRC(csms::api::parse_object(body), Errc::kMalformedBody);
+}
+
+TEST_CASE("the same key in sibling or nested objects is not a duplicate", "[unit][api][json_io]") {
+  CHECK(csms::api::parse_object(R"({"k":{"k":{"k":1}},"l":[{"k":1},{"k":2}]})").has_value());
+  CHECK(csms::api::parse_object(R"({"a":1,"A":2,"a ":3})").has_value());
+}
+
 TEST_CASE("invalid UTF-8 is refused", "[unit][api][json_io]") {
   const std::string body = GENERATE(as<std::string>{},
                                     "{\"a\":\"\xFF\"}",              // never valid
