@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
   }
   http::Limits limits;
   limits.idle_timeout = options.idle_timeout;
-  limits.max_connections = connection_cap(limits.max_connections);
+  limits.max_connections = connection_cap(options.max_connections);
   http::Server server(io, api, limits, session_contexts);
   // One TLS context for every TCP listener, loaded before any socket exists so a bad certificate or key stops the
   // start with nothing bound.

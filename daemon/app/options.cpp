@@ -249,6 +249,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
       if (take_value()) parse_count_flag(flag, value, 1, 100000, options.reseal_batch_rows, result.errors);
     } else if (flag == "--threads") {
       if (take_value()) parse_count_flag(flag, value, 1, 256, options.io_threads, result.errors);
+    } else if (flag == "--max-connections") {
+      if (take_value()) parse_count_flag(flag, value, 1, 1000000, options.max_connections, result.errors);
     } else if (flag == "--audit-log") {
       if (take_value()) {
         if (value.empty()) {
@@ -307,6 +309,8 @@ std::string usage() {
          "                          batches keep request latency lower while the rotation runs\n"
          "  --threads N             threads serving connections (default: one per CPU core); writes are\n"
          "                          group-committed by one more writer thread\n"
+         "  --max-connections N     open connections served at once (default 1024, lowered to fit the descriptor\n"
+         "                          limit); more are closed as soon as they are accepted\n"
          "  --audit-log FILE        one JSON line per request (default DATA_DIR/audit.log); reopened on SIGHUP\n"
          "  --version               print the version\n"
          "  --help                  print this help\n"

@@ -51,6 +51,7 @@ struct Options {
   std::filesystem::path audit_log;         ///< default <data-dir>/audit.log
   std::size_t reseal_batch_rows = 200;     ///< rows re-sealed per transaction after a master key rotation
   std::size_t io_threads = 0;             ///< threads serving connections; 0 = one per CPU core
+  std::size_t max_connections = 1024;     ///< open connections beyond this are closed at once
   /// PEM certificate chain and private key for every TCP listener (both or neither; TCP listeners are plain without).
   std::optional<std::filesystem::path> tls_cert;
   std::optional<std::filesystem::path> tls_key;
