@@ -71,7 +71,7 @@ HttpResponse to_http_response(const http::response<http::string_body>& message) 
 
 }  // namespace detail
 
-std::optional<HttpResponse> try_parse_http_response(std::string_view raw, bool eof) {
+std::optional<HttpResponse> try_parse_http_response(std::string_view raw, bool eof, std::size_t* consumed) {
   http::response_parser<http::string_body> parser;
   parser.eager(true);
   parser.header_limit(1024 * 1024);
@@ -90,6 +90,7 @@ std::optional<HttpResponse> try_parse_http_response(std::string_view raw, bool e
     if (ec) throw std::runtime_error("truncated HTTP response (" + ec.message() + "): " + shorten(raw));
   }
   if (!parser.is_done()) return std::nullopt;
+  if (consumed != nullptr) *consumed = used;
   return detail::to_http_response(parser.get());
 }
 

@@ -35,8 +35,8 @@ struct HttpResponse {
 
 /// Parses one complete response from raw bytes (`eof`: the peer has closed, which ends a close-delimited body).
 /// Returns nullopt while the bytes are a valid but incomplete response; throws std::runtime_error when they are
-/// not HTTP at all.
-std::optional<HttpResponse> try_parse_http_response(std::string_view raw, bool eof);
+/// not HTTP at all. `consumed`, when given, receives how many bytes the response took (pipelined ones may follow).
+std::optional<HttpResponse> try_parse_http_response(std::string_view raw, bool eof, std::size_t* consumed = nullptr);
 
 /// Like try_parse_http_response, but an incomplete response is an error too.
 HttpResponse parse_http_response(std::string_view raw);

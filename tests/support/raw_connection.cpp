@@ -102,13 +102,15 @@ std::string RawConnection::receive_until(const std::function<bool(std::string_vi
 HttpResponse RawConnection::receive_response(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    if (auto response = try_parse_http_response(pending_, peer_closed_)) {
-      pending_.clear();
+    // Bytes after the response are the next pipelined response: they stay pending.
+    std::size_t consumed = 0;
+    if (auto response = try_parse_http_response(pending_, peer_closed_, &consumed)) {
+      pending_.erase(0, consumed);
       return *response;
     }
     if (!read_some(deadline)) {
-      if (auto response = try_parse_http_response(pending_, peer_closed_)) {
-        pending_.clear();
+      if (auto response = try_parse_http_response(pending_, peer_closed_, &consumed)) {
+        pending_.erase(0, consumed);
         return *response;
       }
       throw std::runtime_error(std::string(peer_closed_ ? "peer closed" : "timeout") + " before a complete response on " +
