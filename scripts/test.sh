@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh: installs what is missing, builds csmsd and every test suite, and runs them all with ctest
-# (unit, integration, the interop suite that drives the daemon through the official npm SDK core, and a smoke test
-# of the benchmark tools).
+# (unit, integration with the crash, storage-fault and hostile-input tests, the interop suite that drives the daemon
+# through the official npm SDK core, and a smoke test of the benchmark tools); then the sanitizer job: the unit and
+# integration suites again under ASan and UBSan (scripts/sanitize.sh; CSMSD_TEST_SANITIZERS=0 skips it).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${CSMSD_TEST_BUILD_DIR:-$root/build-test}
@@ -20,3 +21,6 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCSMSD_BUILD_TES
 cmake --build "$build" -j"$(nproc)"
 cmake --build "$build" --target check-headers -j"$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
+if [[ ${CSMSD_TEST_SANITIZERS:-1} != 0 ]]; then
+  "$root/scripts/sanitize.sh" "$@"
+fi
