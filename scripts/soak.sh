@@ -48,11 +48,14 @@ grep -q '^csmsd: ready' "$work/csmsd.out" || { cat "$work/csmsd.log" >&2; exit 1
   --prepare-only 2>>"$work/loadgen.log"
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$csmsd_pid/status"; }
-db_kib() { du -k "$work/data" | awk 'END { print $1 }'; }
-rate() { sed -n 's/.*"requests_per_s":\([0-9.]*\).*/\1/p' <<<"$1" | awk '{ printf "%.0f", $1 }'; }
+# The database with its WAL (bounded by the version cap and pruning); the audit log grows by design (logrotate).
+db_kib() { du -ck "$work/data"/csmsd.db* | awk 'END { print $1 }'; }
+audit_kib() { du -k "$work/data/audit.log" | awk '{ print $1 }'; }
+rate() { sed -n 's/.*"requests_per_s":\([0-9.eE+-]*\).*/\1/p' <<<"$1" | awk '{ printf "%.0f", $1 }'; }
+mib() { awk -v k="$1" 'BEGIN { print k / 1024 }'; }
 errors() { sed -n 's/.*"errors":\([0-9]*\).*/\1/p' <<<"$1"; }
 
-printf '%8s %12s %12s %12s %10s %10s\n' elapsed mixed_req_s stage_req_s errors rss_mib data_mib
+printf '%8s %12s %12s %8s %8s %8s %9s\n' elapsed mixed_req_s stage_req_s errors rss_mib db_mib audit_mib
 slices=$(( duration / slice ))
 declare -a rss_samples=()
 failed=0
@@ -67,8 +70,8 @@ for i in $(seq 1 "$slices"); do
   mixed=$(cat "$work/mixed.json") move=$(cat "$work/move.json")
   rss=$(rss_kib)
   rss_samples+=("$rss")
-  printf '%7ss %12s %12s %12s %10.1f %10.1f\n' $(( i * slice )) "$(rate "$mixed")" "$(rate "$move")" \
-    $(( $(errors "$mixed") + $(errors "$move") )) "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(awk -v k="$(db_kib)" 'BEGIN { print k / 1024 }')"
+  printf '%7ss %12s %12s %8s %8.1f %8.1f %9.1f\n' $(( i * slice )) "$(rate "$mixed")" "$(rate "$move")" \
+    $(( $(errors "$mixed") + $(errors "$move") )) "$(mib "$rss")" "$(mib "$(db_kib)")" "$(mib "$(audit_kib)")"
 done
 
 # Flat means: after the first fifth (caches and the version cap reach their working size), resident memory never
