@@ -8,6 +8,3 @@ CREATE TABLE secret_tags (
   tag_value TEXT    NOT NULL,
   PRIMARY KEY (secret_pk, tag_key)
 ) STRICT, WITHOUT ROWID;
-
--- ListResourceInstances looks secrets up by tag key (and value).
-CREATE INDEX secret_tags_by_key ON secret_tags (tag_key, tag_value);

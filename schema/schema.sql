@@ -131,5 +131,3 @@ CREATE TABLE secret_tags (
   tag_value TEXT    NOT NULL,
   PRIMARY KEY (secret_pk, tag_key)
 ) STRICT, WITHOUT ROWID;
-
-CREATE INDEX secret_tags_by_key ON secret_tags (tag_key, tag_value);
