@@ -1,4 +1,4 @@
--- schema.sql: the schema that migrations/0001..0002 produce (user_version 2). Reviewed by hand, compared with the
+-- schema.sql: the schema that migrations/0001..0003 produce (user_version 3). Reviewed by hand, compared with the
 -- migrated database by tests/unit/store/schema_test.cpp; edit a migration, then this file, never only one.
 --
 -- How the tables map to CSMS:
@@ -11,6 +11,7 @@
 --   credential_projects         the projects a credential may act on ('*' = every project)
 --   data_keys                   data keys wrapped under the operator's key-encryption key; one is current
 --   passphrase_kdf              scrypt salt and cost, only when the key-encryption key comes from a passphrase
+--   secret_tags                 the (secret, key) -> value tags of a secret; at most 20 per secret
 --
 -- Invariants the domain layer keeps (and tests check): every stage is on exactly one existing version; every
 -- secret that has versions has SYSCURRENT; at most 12 stages and 20 versions per secret; versions.number is never
@@ -123,3 +124,10 @@ CREATE TABLE passphrase_kdf (
   r         INTEGER NOT NULL,
   p         INTEGER NOT NULL
 ) STRICT;
+
+CREATE TABLE secret_tags (
+  secret_pk INTEGER NOT NULL REFERENCES secrets (secret_pk) ON DELETE CASCADE,
+  tag_key   TEXT    NOT NULL,
+  tag_value TEXT    NOT NULL,
+  PRIMARY KEY (secret_pk, tag_key)
+) STRICT, WITHOUT ROWID;

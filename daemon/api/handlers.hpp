@@ -28,6 +28,16 @@ core::Result<http::Response> update_secret_stage(ApiContext& context, const Call
 core::Result<http::Response> show_secret_stage(ApiContext& context, const Call& call);
 core::Result<http::Response> delete_secret_stage(ApiContext& context, const Call& call);
 
+// secret_tags.cpp (tags of one secret, addressed by its id)
+core::Result<http::Response> create_secret_tag(ApiContext& context, const Call& call);
+core::Result<http::Response> delete_secret_tag(ApiContext& context, const Call& call);
+core::Result<http::Response> list_secret_tags(ApiContext& context, const Call& call);
+core::Result<http::Response> batch_secret_tags(ApiContext& context, const Call& call);
+
+// resource_instances.cpp (the project's tags, secrets filtered by tag)
+core::Result<http::Response> list_project_tags(ApiContext& context, const Call& call);
+core::Result<http::Response> list_resource_instances(ApiContext& context, const Call& call);
+
 // credentials.cpp (admin API, docs/auth.md)
 core::Result<http::Response> create_credential(ApiContext& context, const Call& call);
 core::Result<http::Response> list_credentials(ApiContext& context, const Call& call);

@@ -28,7 +28,7 @@ struct RouteRow {
 
 using auth::Permission;
 
-// csms-api.md section 1.1, operations 1 to 15, then the admin API of docs/auth.md.
+// csms-api.md section 1.1, operations 1 to 21, then the admin API of docs/auth.md.
 const RouteRow kRoutes[] = {
     {Method::kPost, "/v1/{project_id}/secrets", {"CreateSecret", handlers::create_secret, Permission::kWrite}},
     {Method::kGet, "/v1/{project_id}/secrets", {"ListSecrets", handlers::list_secrets, Permission::kRead}},
@@ -56,6 +56,20 @@ const RouteRow kRoutes[] = {
      {"ShowSecretStage", handlers::show_secret_stage, Permission::kRead}},
     {Method::kDelete, "/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}",
      {"DeleteSecretStage", handlers::delete_secret_stage, Permission::kWrite}},
+    // Tags (operations 16 to 21) answer errors in the nested shape (csms-api.md 4.1). ListResourceInstances is a
+    // POST that only reads.
+    {Method::kPost, "/v1/{project_id}/csms/{secret_id}/tags",
+     {"CreateSecretTag", handlers::create_secret_tag, Permission::kWrite, ErrorShape::kNested}},
+    {Method::kDelete, "/v1/{project_id}/csms/{secret_id}/tags/{key}",
+     {"DeleteSecretTag", handlers::delete_secret_tag, Permission::kWrite, ErrorShape::kNested}},
+    {Method::kGet, "/v1/{project_id}/csms/{secret_id}/tags",
+     {"ListSecretTags", handlers::list_secret_tags, Permission::kRead, ErrorShape::kNested}},
+    {Method::kPost, "/v1/{project_id}/csms/{secret_id}/tags/action",
+     {"BatchCreateOrDeleteTags", handlers::batch_secret_tags, Permission::kWrite, ErrorShape::kNested}},
+    {Method::kGet, "/v1/{project_id}/csms/tags",
+     {"ListProjectSecretsTags", handlers::list_project_tags, Permission::kRead, ErrorShape::kNested}},
+    {Method::kPost, "/v1/{project_id}/csms/resource_instances/action",
+     {"ListResourceInstances", handlers::list_resource_instances, Permission::kRead, ErrorShape::kNested}},
     // Admin API: "csmsd" is not a project id (those are 32 hex characters), so these never shadow CSMS paths.
     {Method::kPost, "/v1/csmsd/credentials",
      {"CreateCredential", handlers::create_credential, Permission::kManageCredentials}},
@@ -74,6 +88,13 @@ constexpr std::size_t kAuditReserveBytes = 32 * 1024;
 
 core::Error invalid_request(std::string detail) {
   return core::make_error(core::Errc::kInvalidRequest, std::move(detail));
+}
+
+// The route's shape, except that not found is flat on every route, nested ones included (csms-api.md decision 7):
+// Terraform and the SDKs recognise a deleted resource by that one answer.
+ErrorShape error_shape_of(const core::Error& error, const Route* route) {
+  if (route == nullptr || error.code == core::Errc::kNotFound) return ErrorShape::kFlat;
+  return route->error_shape;
 }
 
 }  // namespace
@@ -192,7 +213,7 @@ net::awaitable<http::Response> Api::handle(http::Request& request) {
                                       {"error", core::errc_name(error.code)},
                                       {"detail", error.detail}});
       }
-      response = error_response(error, state.route ? state.route->error_shape : ErrorShape::kFlat);
+      response = error_response(error, error_shape_of(error, state.route));
     }
   }
   const AuditFacts facts{request, state.caller ? &*state.caller : nullptr, state.route, &state.params, state.notes,

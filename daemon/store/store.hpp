@@ -4,6 +4,7 @@
 #include "core/credential.hpp"
 #include "core/error.hpp"
 #include "core/model.hpp"
+#include "core/tags.hpp"
 #include "store/write_queue.hpp"
 
 #include <cstdint>
@@ -44,8 +45,18 @@ class Transaction {
   virtual core::Result<std::int64_t> insert_secret(const core::Secret& secret) = 0;
   /// Rewrites every mutable column of the secret identified by row_id.
   virtual core::Status update_secret(const core::Secret& secret) = 0;
-  /// Deletes the secret with its versions and stages.
+  /// Deletes the secret with its versions, stages and tags.
   virtual core::Status delete_secret(std::int64_t secret_row) = 0;
+  /// The secret whose public id (UUID) is `id`, in that project only.
+  virtual core::Result<std::optional<core::Secret>> find_secret_by_id(std::string_view project_id,
+                                                                      std::string_view id) = 0;
+  /// Secrets of a project that `filter` selects, in ascending byte order of name, `offset` of them skipped.
+  virtual core::Result<std::vector<core::Secret>> filter_secrets(std::string_view project_id,
+                                                                 const core::SecretFilter& filter, std::size_t offset,
+                                                                 std::size_t limit) = 0;
+  /// How many secrets of a project `filter` selects.
+  virtual core::Result<std::int64_t> count_filtered_secrets(std::string_view project_id,
+                                                            const core::SecretFilter& filter) = 0;
 
   // --- versions ---
   /// Versions in ascending number order, starting after `after` when given, with their stages filled in.
@@ -70,6 +81,19 @@ class Transaction {
   /// move a single-row change.
   virtual core::Status put_stage(std::int64_t secret_row, const core::Stage& stage) = 0;
   virtual core::Status delete_stage(std::int64_t secret_row, std::string_view name) = 0;
+
+  // --- tags ---
+  /// A secret's tags in ascending byte order of key.
+  virtual core::Result<std::vector<core::Tag>> list_tags(std::int64_t secret_row) = 0;
+  /// The tags of several secrets at once (a page of ListResourceInstances), by secret row, each in key order.
+  virtual core::Result<std::vector<std::pair<std::int64_t, core::Tag>>> list_tags_of_secrets(
+      const std::vector<std::int64_t>& secret_rows) = 0;
+  /// Sets the tag's value, adding the key when the secret does not have it.
+  virtual core::Status put_tag(std::int64_t secret_row, const core::Tag& tag) = 0;
+  /// Removes the key; false when the secret had no such key.
+  virtual core::Result<bool> delete_tag(std::int64_t secret_row, std::string_view key) = 0;
+  /// Every key used in the project with its distinct values, both in ascending byte order.
+  virtual core::Result<std::vector<core::TagKeyValues>> list_project_tags(std::string_view project_id) = 0;
 
   // --- background work ---
   /// Deletes versions deprecated before `cutoff`, and secrets whose scheduled deletion time is at or before

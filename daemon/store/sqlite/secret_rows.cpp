@@ -1,5 +1,6 @@
-// secret_rows.cpp: every SQL statement on the secrets and secret_event_subscriptions tables.
+// secret_rows.cpp: every SQL statement on the secrets and secret_event_subscriptions tables, and the tag filter.
 #include "store/sqlite/column_helpers.hpp"
+#include "store/sqlite/json_params.hpp"
 #include "store/sqlite/sqlite_errors.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
 
@@ -28,6 +29,32 @@ constexpr const char* kListSecretsAfter =
     "scheduled_delete_time, rotation_time, next_rotation_time, last_version_number "
     "FROM secrets WHERE project_id = ?1 AND name > ?3 AND (?4 IS NULL OR secret_pk IN "
     "(SELECT secret_pk FROM secret_event_subscriptions WHERE event_name = ?4)) ORDER BY name LIMIT ?2";
+
+#define CSMS_SECRET_COLUMNS                                                                                    \
+  "secret_pk, id, project_id, name, state, kms_key_id, description, secret_type, auto_rotation, rotation_period, " \
+  "rotation_config, rotation_func_urn, enterprise_project_id, create_time, update_time, scheduled_delete_time, "  \
+  "rotation_time, next_rotation_time, last_version_number "
+
+constexpr const char* kFindSecretById =
+    "SELECT " CSMS_SECRET_COLUMNS "FROM secrets WHERE project_id = ?1 AND id = ?2";
+
+// ?2 is a JSON array of {"key", "values"} conditions, all of which must hold (a tag with the key and one of the
+// values, or any value when "values" is empty); ?3 a JSON array of texts the name must contain, compared without
+// regard to ASCII case. Static text with list parameters, so each statement is prepared once.
+#define CSMS_SECRET_FILTER                                                                                        \
+  "FROM secrets AS s WHERE s.project_id = ?1 "                                                                     \
+  "AND NOT EXISTS (SELECT 1 FROM json_each(?2) AS c WHERE NOT EXISTS ("                                          \
+  "SELECT 1 FROM secret_tags AS t WHERE t.secret_pk = s.secret_pk AND t.tag_key = json_extract(c.value, '$.key') " \
+  "AND (json_array_length(c.value, '$.values') = 0 "                                                             \
+  "OR t.tag_value IN (SELECT v.value FROM json_each(c.value, '$.values') AS v)))) "                              \
+  "AND NOT EXISTS (SELECT 1 FROM json_each(?3) AS m WHERE instr(lower(s.name), lower(m.value)) = 0) "
+
+constexpr const char* kFilterSecrets =
+    "SELECT " CSMS_SECRET_COLUMNS CSMS_SECRET_FILTER "ORDER BY s.name LIMIT ?4 OFFSET ?5";
+constexpr const char* kCountFilteredSecrets = "SELECT count(*) " CSMS_SECRET_FILTER;
+
+#undef CSMS_SECRET_FILTER
+#undef CSMS_SECRET_COLUMNS
 
 constexpr const char* kInsertSecret =
     "INSERT INTO secrets (id, project_id, name, state, kms_key_id, description, secret_type, auto_rotation, "
@@ -136,22 +163,72 @@ core::Result<std::vector<core::Secret>> SqliteTransaction::list_secrets(std::str
       }
       while (statement->executeStep()) secrets.push_back(read_secret(*statement));
     }
-    if (secrets.empty()) return secrets;
-    std::string row_ids = "[";
-    std::unordered_map<std::int64_t, core::Secret*> by_row;
-    for (core::Secret& secret : secrets) {
-      if (row_ids.size() > 1) row_ids += ',';
-      row_ids += std::to_string(secret.row_id);
-      by_row.emplace(secret.row_id, &secret);
-    }
-    row_ids += ']';
-    auto subscriptions = statements_.use(kListSubscriptionsOfPage);
-    subscriptions->bind(1, row_ids);
-    while (subscriptions->executeStep()) {
-      const auto owner = by_row.find(subscriptions->getColumn(0).getInt64());
-      if (owner != by_row.end()) owner->second->event_subscriptions.push_back(subscriptions->getColumn(1).getString());
-    }
+    CSMS_TRY(load_page_event_subscriptions(secrets));
     return secrets;
+  });
+}
+
+core::Status SqliteTransaction::load_page_event_subscriptions(std::vector<core::Secret>& secrets) {
+  if (secrets.empty()) return core::ok();
+  std::vector<std::int64_t> rows;
+  std::unordered_map<std::int64_t, core::Secret*> by_row;
+  for (core::Secret& secret : secrets) {
+    rows.push_back(secret.row_id);
+    by_row.emplace(secret.row_id, &secret);
+  }
+  auto subscriptions = statements_.use(kListSubscriptionsOfPage);
+  subscriptions->bind(1, json_array(rows));
+  while (subscriptions->executeStep()) {
+    const auto owner = by_row.find(subscriptions->getColumn(0).getInt64());
+    if (owner != by_row.end()) owner->second->event_subscriptions.push_back(subscriptions->getColumn(1).getString());
+  }
+  return core::ok();
+}
+
+core::Result<std::optional<core::Secret>> SqliteTransaction::find_secret_by_id(std::string_view project_id,
+                                                                               std::string_view id) {
+  return guarded("reading a secret by id", [&]() -> core::Result<std::optional<core::Secret>> {
+    std::optional<core::Secret> secret;
+    {
+      auto statement = statements_.use(kFindSecretById);
+      statement->bind(1, std::string(project_id));
+      statement->bind(2, std::string(id));
+      if (!statement->executeStep()) return secret;
+      secret = read_secret(*statement);
+    }
+    CSMS_TRY_ASSIGN(secret->event_subscriptions, load_event_subscriptions(secret->row_id));
+    return secret;
+  });
+}
+
+core::Result<std::vector<core::Secret>> SqliteTransaction::filter_secrets(std::string_view project_id,
+                                                                         const core::SecretFilter& filter,
+                                                                         std::size_t offset, std::size_t limit) {
+  return guarded("filtering secrets", [&]() -> core::Result<std::vector<core::Secret>> {
+    std::vector<core::Secret> secrets;
+    {
+      auto statement = statements_.use(kFilterSecrets);
+      statement->bind(1, std::string(project_id));
+      statement->bind(2, json_array(filter.tags));
+      statement->bind(3, json_array(filter.name_contains));
+      statement->bind(4, static_cast<int64_t>(limit));
+      statement->bind(5, static_cast<int64_t>(offset));
+      while (statement->executeStep()) secrets.push_back(read_secret(*statement));
+    }
+    CSMS_TRY(load_page_event_subscriptions(secrets));
+    return secrets;
+  });
+}
+
+core::Result<std::int64_t> SqliteTransaction::count_filtered_secrets(std::string_view project_id,
+                                                                    const core::SecretFilter& filter) {
+  return guarded("counting filtered secrets", [&]() -> core::Result<std::int64_t> {
+    auto statement = statements_.use(kCountFilteredSecrets);
+    statement->bind(1, std::string(project_id));
+    statement->bind(2, json_array(filter.tags));
+    statement->bind(3, json_array(filter.name_contains));
+    if (!statement->executeStep()) return std::int64_t{0};
+    return static_cast<std::int64_t>(statement->getColumn(0).getInt64());
   });
 }
 

@@ -35,6 +35,12 @@ class SqliteTransaction final : public Transaction {
   core::Result<std::int64_t> insert_secret(const core::Secret& secret) override;
   core::Status update_secret(const core::Secret& secret) override;
   core::Status delete_secret(std::int64_t secret_row) override;
+  core::Result<std::optional<core::Secret>> find_secret_by_id(std::string_view project_id,
+                                                              std::string_view id) override;
+  core::Result<std::vector<core::Secret>> filter_secrets(std::string_view project_id, const core::SecretFilter& filter,
+                                                         std::size_t offset, std::size_t limit) override;
+  core::Result<std::int64_t> count_filtered_secrets(std::string_view project_id,
+                                                    const core::SecretFilter& filter) override;
 
   core::Result<std::vector<core::VersionMetadata>> list_versions(std::int64_t secret_row,
                                                                  std::optional<core::VersionNumber> after,
@@ -53,6 +59,13 @@ class SqliteTransaction final : public Transaction {
   core::Result<std::optional<core::Stage>> find_stage(std::int64_t secret_row, std::string_view name) override;
   core::Status put_stage(std::int64_t secret_row, const core::Stage& stage) override;
   core::Status delete_stage(std::int64_t secret_row, std::string_view name) override;
+
+  core::Result<std::vector<core::Tag>> list_tags(std::int64_t secret_row) override;
+  core::Result<std::vector<std::pair<std::int64_t, core::Tag>>> list_tags_of_secrets(
+      const std::vector<std::int64_t>& secret_rows) override;
+  core::Status put_tag(std::int64_t secret_row, const core::Tag& tag) override;
+  core::Result<bool> delete_tag(std::int64_t secret_row, std::string_view key) override;
+  core::Result<std::vector<core::TagKeyValues>> list_project_tags(std::string_view project_id) override;
 
   core::Result<PruneCounts> prune(core::EpochMillis cutoff, core::EpochMillis now) override;
 
@@ -87,6 +100,8 @@ class SqliteTransaction final : public Transaction {
 
  private:
   core::Result<std::vector<std::string>> load_event_subscriptions(std::int64_t secret_row);
+  /// Fills event_subscriptions of a page of secrets with one statement.
+  core::Status load_page_event_subscriptions(std::vector<core::Secret>& secrets);
   core::Status store_event_subscriptions(const core::Secret& secret);
   core::Result<std::vector<std::string>> credential_projects(std::string_view id);
   core::Result<std::vector<std::string>> stages_of_version(std::int64_t secret_row, core::VersionNumber number);

@@ -918,7 +918,7 @@ TEST_CASE("a value that no longer decrypts is 500 CSMS.0001 without internals", 
   CHECK(reply.body.find("one") == std::string::npos);
 }
 
-TEST_CASE("the route table serves operations 1 to 15 of the reference and the admin API", "[unit][api][routing]") {
+TEST_CASE("the route table serves operations 1 to 21 of the reference and the admin API", "[unit][api][routing]") {
   ApiEnv env;
   std::set<std::string> routes;
   env.api.router().for_each([&](Method method, const std::vector<std::string>& segments, const auto&) {
@@ -943,6 +943,12 @@ TEST_CASE("the route table serves operations 1 to 15 of the reference and the ad
                       "PUT " + s + "/{secret_name}/stages/{stage_name}",
                       "GET " + s + "/{secret_name}/stages/{stage_name}",
                       "DELETE " + s + "/{secret_name}/stages/{stage_name}",
+                      "POST /v1/{project_id}/csms/{secret_id}/tags",
+                      "DELETE /v1/{project_id}/csms/{secret_id}/tags/{key}",
+                      "GET /v1/{project_id}/csms/{secret_id}/tags",
+                      "POST /v1/{project_id}/csms/{secret_id}/tags/action",
+                      "GET /v1/{project_id}/csms/tags",
+                      "POST /v1/{project_id}/csms/resource_instances/action",
                       "POST /v1/csmsd/credentials",
                       "GET /v1/csmsd/credentials",
                       "DELETE /v1/csmsd/credentials/{credential_id}",

@@ -81,8 +81,8 @@ TEST_CASE("the migrations produce exactly schema/schema.sql", "[unit][store][sch
     if (std::get<0>(row) == "table") tables.push_back(std::get<1>(row));
   }
   CHECK(tables == std::vector<std::string>{"credential_projects", "credentials", "data_keys", "master_key_checks",
-                                           "passphrase_kdf", "secret_event_subscriptions", "secrets", "stages",
-                                           "versions"});
+                                           "passphrase_kdf", "secret_event_subscriptions", "secret_tags", "secrets",
+                                           "stages", "versions"});
 }
 
 TEST_CASE("user_version is the newest migration and application_id marks the vault", "[unit][store][schema]") {
