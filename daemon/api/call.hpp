@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "domain/credential_service.hpp"
 #include "domain/key_rotation.hpp"
+#include "domain/secret_backup.hpp"
 #include "domain/secret_service.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
@@ -76,6 +77,7 @@ struct ApiContext {
   audit::AuditLog& audit;
   /// Only for submit_write: the CSMS write operations run as jobs of the store's group commit.
   store::Store& store;
+  domain::SecretBackup& backups;
 };
 
 using Handler = core::Result<http::Response> (*)(ApiContext& context, const Call& call);

@@ -55,14 +55,18 @@ std::string public_detail(const core::Error& error) {
 
 }  // namespace
 
+std::string error_message(const core::Error& error) {
+  const std::string detail = detail_is_internal(error.code) ? public_detail(error) : error.detail;
+  std::string message(error_info(error.code).message);
+  if (!detail.empty()) message += " " + detail;
+  return message;
+}
+
 http::Response error_response(const core::Error& error, ErrorShape shape) {
   const ErrorInfo info = error_info(error.code);
-  const std::string detail = detail_is_internal(error.code) ? public_detail(error) : error.detail;
-  std::string message(info.message);
-  if (!detail.empty()) message += " " + detail;
   boost::json::object fields;
   fields["error_code"] = info.code;
-  fields["error_msg"] = message;
+  fields["error_msg"] = error_message(error);
   boost::json::value body;
   if (shape == ErrorShape::kNested) {
     boost::json::object wrapper;

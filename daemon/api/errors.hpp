@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "http/message.hpp"
 
+#include <string>
 #include <string_view>
 
 namespace csms::api {
@@ -20,6 +21,9 @@ struct ErrorInfo {
 
 /// The table row for an Errc.
 ErrorInfo error_info(core::Errc code);
+
+/// The error_msg text of `error`'s body: the table message and the detail (a fixed text for internal errors).
+std::string error_message(const core::Error& error);
 
 /// The response for `error`: status and code from the table, message = table message + detail. Internal details
 /// (SQLite, crypto) are logged by the caller and replaced by a generic detail here, so a caller never learns more

@@ -38,6 +38,28 @@ core::Result<http::Response> batch_secret_tags(ApiContext& context, const Call& 
 core::Result<http::Response> list_project_tags(ApiContext& context, const Call& call);
 core::Result<http::Response> list_resource_instances(ApiContext& context, const Call& call);
 
+// secret_backup.cpp
+core::Result<http::Response> download_secret_blob(ApiContext& context, const Call& call);
+core::Result<http::Response> upload_secret_blob(ApiContext& context, const Call& call);
+
+// passwords.cpp
+core::Result<http::Response> generate_random_password(ApiContext& context, const Call& call);
+
+// batch_import.cpp
+core::Result<http::Response> batch_import_secrets(ApiContext& context, const Call& call);
+
+// cloud_only.cpp
+core::Result<http::Response> grants_not_available(ApiContext& context, const Call& call);
+core::Result<http::Response> users_not_available(ApiContext& context, const Call& call);
+core::Result<http::Response> agencies_not_available(ApiContext& context, const Call& call);
+core::Result<http::Response> function_templates_not_available(ApiContext& context, const Call& call);
+core::Result<http::Response> check_secrets_not_available(ApiContext& context, const Call& call);
+core::Result<http::Response> show_secrets_config(ApiContext& context, const Call& call);
+core::Result<http::Response> update_secrets_config(ApiContext& context, const Call& call);
+
+// iam_projects.cpp (IAM, not CSMS: lets an SDK without a project id find one)
+core::Result<http::Response> keystone_list_projects(ApiContext& context, const Call& call);
+
 // credentials.cpp (admin API, docs/auth.md)
 core::Result<http::Response> create_credential(ApiContext& context, const Call& call);
 core::Result<http::Response> list_credentials(ApiContext& context, const Call& call);

@@ -9,10 +9,12 @@
 #include "app/reseal_timer.hpp"
 #include "app/vault.hpp"
 #include "core/duration.hpp"
+#include "crypto/backup_sealer.hpp"
 #include "crypto/sealer.hpp"
 #include "domain/master_key_check.hpp"
 #include "domain/credential_service.hpp"
 #include "domain/key_rotation.hpp"
+#include "domain/secret_backup.hpp"
 #include "domain/secret_service.hpp"
 #include "http/server.hpp"
 #include "http/tls.hpp"
@@ -110,6 +112,10 @@ int main(int argc, char** argv) {
 
   domain::SecretService service(*vault->store, sealer, core::system_now);
   domain::CredentialService credentials(*vault->store, sealer, core::system_now);
+  // Derived before the master key moves into the rotation service (crypto/backup_sealer.hpp says why this key).
+  auto backup_sealer = crypto::BackupSealer::from_master_key(vault->key_encryption_key.span());
+  if (!backup_sealer) return fail("cannot derive the backup key", backup_sealer.error());
+  domain::SecretBackup backups(*vault->store, sealer, *backup_sealer, core::system_now);
   domain::KeyRotation key_rotation(*vault->store, *vault->keyring, std::move(vault->key_encryption_key),
                                    vault->key_source, core::system_now);
   api::AccessSettings access;
@@ -121,7 +127,7 @@ int main(int argc, char** argv) {
     access.peer_rules.insert(access.peer_rules.end(), defaults.begin(), defaults.end());
   }
   access.clock = core::system_now;
-  api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log, *vault->store});
+  api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log, *vault->store, backups});
   // A thread per core serves connections, each on its own io_context; the main thread runs the first one and also
   // the listeners, signals and timers.
   const std::size_t io_threads =

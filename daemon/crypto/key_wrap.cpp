@@ -2,10 +2,10 @@
 #include "crypto/key_wrap.hpp"
 
 #include "crypto/aead.hpp"
+#include "crypto/hkdf.hpp"
 #include "crypto/random.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 
 #include <array>
 
@@ -18,19 +18,7 @@ constexpr std::uint8_t kWrapFormat = 1;
 // The key that wraps data keys is derived from the key-encryption key (HKDF-SHA256) rather than being it: a vault
 // from before data keys uses the key-encryption key itself as data key 1, and no key should encrypt itself.
 core::Result<core::SecureBuffer> wrapping_key(std::span<const std::uint8_t> kek) {
-  constexpr std::string_view kInfo = "csmsd data key wrapping v1";
-  core::SecureBuffer derived(kKeyBytes);
-  EVP_PKEY_CTX* context = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr);
-  const bool ok = context != nullptr && EVP_PKEY_derive_init(context) == 1 &&
-                  EVP_PKEY_CTX_set_hkdf_md(context, EVP_sha256()) == 1 &&
-                  EVP_PKEY_CTX_set1_hkdf_key(context, kek.data(), static_cast<int>(kek.size())) == 1 &&
-                  EVP_PKEY_CTX_add1_hkdf_info(context, reinterpret_cast<const unsigned char*>(kInfo.data()),
-                                              static_cast<int>(kInfo.size())) == 1;
-  std::size_t length = derived.size();
-  const bool derived_ok = ok && EVP_PKEY_derive(context, derived.data(), &length) == 1 && length == kKeyBytes;
-  EVP_PKEY_CTX_free(context);
-  if (!derived_ok) return core::make_error(core::Errc::kCryptoFailure, "deriving the data key wrapping key failed");
-  return derived;
+  return hkdf_sha256(kek, "csmsd data key wrapping v1");
 }
 
 std::vector<std::uint8_t> wrap_aad(std::uint32_t key_id) {

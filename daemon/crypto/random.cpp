@@ -55,6 +55,20 @@ core::SecureString random_string(std::string_view alphabet, std::size_t length) 
   return text;
 }
 
+std::uint32_t random_below(std::uint32_t bound) {
+  if (bound <= 1) return 0;
+  // Values at or above the largest multiple of bound below 2^32 would favour the small results.
+  const std::uint32_t limit = static_cast<std::uint32_t>((std::uint64_t{1} << 32) - ((std::uint64_t{1} << 32) % bound));
+  for (;;) {
+    std::array<std::uint8_t, 4> bytes{};
+    random_bytes(bytes);
+    const std::uint32_t value = (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
+                                (std::uint32_t{bytes[2]} << 8) | bytes[3];
+    OPENSSL_cleanse(bytes.data(), bytes.size());
+    if (limit == 0 || value < limit) return value % bound;
+  }
+}
+
 std::string random_uuid() {
   std::array<std::uint8_t, 16> bytes{};
   random_bytes(bytes);

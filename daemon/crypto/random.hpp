@@ -18,6 +18,9 @@ void random_bytes(std::span<std::uint8_t> out);
 /// the result is usually a secret key or token.
 core::SecureString random_string(std::string_view alphabet, std::size_t length);
 
+/// A uniform integer in [0, bound) (rejection sampling, no modulo bias); bound must be at least 1.
+std::uint32_t random_below(std::uint32_t bound);
+
 /// A random (version 4) UUID in lowercase 8-4-4-4-12 form.
 std::string random_uuid();
 

@@ -32,7 +32,7 @@ struct ApiEnv : csms::unit::ServiceEnv {
   csms::domain::KeyRotation keys{*store, keyring, csms::unit::test_key(99), "file", time.clock()};
   csms::api::AccessSettings access{csms::auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
   std::unique_ptr<csms::audit::AuditLog> audit = csms::unit::expect_ok(csms::audit::AuditLog::open(dir / "audit.log"));
-  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store}};
+  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store, backups}};
   /// Who the in-process requests come from: by default the test's own uid on a Unix socket (admin).
   csms::http::Peer peer = csms::unit::own_unix_peer();
   csms::http::HeaderList headers;
@@ -446,7 +446,7 @@ TEST_CASE("unknown paths and methods are 400 CSMS.0003", "[unit][api][routing]")
       {Method::kGet, "/v1/" + P + "/unknown"},
       {Method::kGet, "/v1/" + P + "/secrets/known/unknown"},
       {Method::kGet, "/v1/" + P + "/secrets/known/versions/v1/extra"},
-      {Method::kPost, "/v1/" + P + "/secrets/known/backup"},
+      {Method::kGet, "/v1/" + P + "/secrets/known/backup"},
       {Method::kGet, "/v1/" + P + "/csms/events"},
       {Method::kPut, "/v1/" + P + "/secrets"},
       {Method::kDelete, "/v1/" + P + "/secrets"},
@@ -918,7 +918,8 @@ TEST_CASE("a value that no longer decrypts is 500 CSMS.0001 without internals", 
   CHECK(reply.body.find("one") == std::string::npos);
 }
 
-TEST_CASE("the route table serves operations 1 to 21 of the reference and the admin API", "[unit][api][routing]") {
+TEST_CASE("the route table serves the operations of the reference, the IAM project lookup and the admin API",
+          "[unit][api][routing]") {
   ApiEnv env;
   std::set<std::string> routes;
   env.api.router().for_each([&](Method method, const std::vector<std::string>& segments, const auto&) {
@@ -949,6 +950,24 @@ TEST_CASE("the route table serves operations 1 to 21 of the reference and the ad
                       "POST /v1/{project_id}/csms/{secret_id}/tags/action",
                       "GET /v1/{project_id}/csms/tags",
                       "POST /v1/{project_id}/csms/resource_instances/action",
+                      "POST " + s + "/{secret_name}/backup",
+                      "POST " + s + "/restore",
+                      "POST /v1/{project_id}/csms/generate-password",
+                      "POST " + s + "/batch-import",
+                      "POST /v1/csms/agencies",
+                      "GET /v1/csms/agencies",
+                      "GET /v1/csms/function-templates",
+                      "POST /v1/{project_id}/csms/grants",
+                      "GET /v1/{project_id}/csms/grants",
+                      "PUT /v1/{project_id}/csms/grants",
+                      "DELETE /v1/{project_id}/csms/grants",
+                      "GET /v1/csms/users",
+                      "GET /v1/csms/users/{user_id}",
+                      "POST /v1/csms/users/change-password",
+                      "POST " + s + "/checker/check",
+                      "GET " + s + "/checker/config",
+                      "POST " + s + "/checker/config",
+                      "GET /v3/projects",
                       "POST /v1/csmsd/credentials",
                       "GET /v1/csmsd/credentials",
                       "DELETE /v1/csmsd/credentials/{credential_id}",

@@ -3,8 +3,10 @@
 
 #include "common/unit_env.hpp"
 #include "core/secure_buffer.hpp"
+#include "crypto/backup_sealer.hpp"
 #include "crypto/keyring.hpp"
 #include "crypto/sealer.hpp"
+#include "domain/secret_backup.hpp"
 #include "domain/secret_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -38,6 +40,9 @@ struct ServiceEnv {
   crypto::Sealer sealer{keyring};
   TestClock time;
   domain::SecretService service{*store, sealer, time.clock()};
+  /// The backup key is derived from a master key of its own here; the daemon derives it from its real one.
+  crypto::BackupSealer backup_sealer = expect_ok(crypto::BackupSealer::from_master_key(test_key(77).span()));
+  domain::SecretBackup backups{*store, sealer, backup_sealer, time.clock()};
 
   /// Creates a secret holding a string value in `project` (default kProject).
   core::Secret create(const std::string& name, std::string_view value = "value-1",

@@ -1,0 +1,84 @@
+// batch_import_test.cpp: BatchImportSecrets (op 43) against the real daemon: per-secret results and errors.
+#include <string>
+
+#include "harness.hpp"
+
+using namespace csms_it;
+
+namespace {
+
+std::string import_url(std::string_view project = kProject) { return secrets_url(project) + "/batch-import"; }
+
+json::object entry(std::string_view name, std::string_view value) {
+  return json::object{{"name", name}, {"secret_string", value}};
+}
+
+}  // namespace
+
+// "43 | BatchImportSecrets | POST | /v1/{project_id}/secrets/batch-import | {"secrets":[CreateSecretRequestBody...]} |
+// 200 {"error_list","total","success","failed"}"; ErrorInfo = {"name", "error_msg"}
+TEST_CASE("batch import creates every valid entry and reports each refused one", "[integration][batch-import]") {
+  Daemon daemon;
+  auto client = daemon.client();
+  const std::string taken = unique_name("import-taken");
+  create_secret(client, taken, "already here");
+  const std::string a = unique_name("import-a");
+  const std::string b = unique_name("import-b");
+  json::object with_metadata = entry(b, "");
+  with_metadata.erase("secret_string");
+  with_metadata["secret_binary"] = "3q2+7w==";
+  with_metadata["description"] = "imported";
+  const json::array secrets{entry(a, "alpha"), entry(taken, "clash"), with_metadata, entry("bad.name", "x"),
+                            json::object{{"name", unique_name("import-novalue")}}, entry(a, "again"), 42};
+  const HttpResponse r = client.post_json(import_url(), json::object{{"secrets", secrets}, {"total", 7}});
+  REQUIRE_STATUS(r, 200);
+  check_request_id(r);
+  const auto body = body_object(r);
+  CHECK(body.size() == 4);
+  CHECK(body.at("total") == json::value(7));
+  CHECK(body.at("success") == json::value(2));
+  CHECK(body.at("failed") == json::value(5));
+  const auto errors = get_array(body, "error_list");
+  REQUIRE(errors.size() == 5);
+  std::vector<std::string> names;
+  for (const auto& error : errors) {
+    const auto& object = error.as_object();
+    CHECK(object.size() == 2);
+    names.push_back(get_string(object, "name"));
+    CHECK_FALSE(get_string(object, "error_msg").empty());
+  }
+  CHECK(names[0] == taken);
+  CHECK(get_string(errors[0].as_object(), "error_msg").find("already exists") != std::string::npos);
+  CHECK(names[1] == "bad.name");
+  CHECK(names[3] == a);  // the second entry with the same name
+  CHECK(names[4].empty());
+
+  CHECK(get_version(client, a, "v1").at("secret_string") == json::value("alpha"));
+  CHECK(get_version(client, b, "v1").at("secret_binary") == json::value("3q2+7w=="));
+  CHECK(get_string(get_secret(client, b), "description") == "imported");
+  CHECK(get_version(client, taken, "latest").at("secret_string") == json::value("already here"));
+  CHECK_STATUS(client.get(secret_url("bad.name")), 400);
+}
+
+TEST_CASE("batch import answers 400 for a body it cannot read", "[integration][batch-import]") {
+  Daemon daemon;
+  auto client = daemon.client();
+  CHECK_CSMS_ERROR(client.post_json(import_url(), json::object{}), 400, "CSMS.0002");
+  CHECK_CSMS_ERROR(client.post_json(import_url(), json::object{{"secrets", "x"}}), 400, "CSMS.0004");
+  CHECK_CSMS_ERROR(client.post(import_url(), std::string("not json")), 400, "CSMS.0004");
+  CHECK_CSMS_ERROR(
+      client.post_json(import_url(), json::object{{"secrets", json::array{entry("n1", "v")}}, {"total", 2}}), 400,
+      "CSMS.0002");
+  CHECK_STATUS(client.get(secret_url("n1")), 404);
+  const HttpResponse empty = client.post_json(import_url(), json::object{{"secrets", json::array{}}, {"total", 0}});
+  REQUIRE_STATUS(empty, 200);
+  CHECK(body_object(empty).at("success") == json::value(0));
+}
+
+TEST_CASE("a reader cannot batch import", "[integration][batch-import]") {
+  Daemon daemon;
+  auto client = daemon.anonymous_tcp_client();
+  client.set_signer(csms_test::sdk_signer(daemon.create_access_key("reader", {std::string(kProject)})));
+  CHECK_CSMS_ERROR(client.post_json(import_url(), json::object{{"secrets", json::array{entry("r1", "v")}}}), 403,
+                   "CSMS.0302");
+}
