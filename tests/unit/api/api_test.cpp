@@ -32,7 +32,7 @@ struct ApiEnv : csms::unit::ServiceEnv {
   csms::domain::KeyRotation keys{*store, keyring, csms::unit::test_key(99), "file", time.clock()};
   csms::api::AccessSettings access{csms::auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
   std::unique_ptr<csms::audit::AuditLog> audit = csms::unit::expect_ok(csms::audit::AuditLog::open(dir / "audit.log"));
-  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store}};
+  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store, events, rotation}};
   /// Who the in-process requests come from: by default the test's own uid on a Unix socket (admin).
   csms::http::Peer peer = csms::unit::own_unix_peer();
   csms::http::HeaderList headers;

@@ -5,6 +5,8 @@
 #include "core/secure_buffer.hpp"
 #include "crypto/keyring.hpp"
 #include "crypto/sealer.hpp"
+#include "domain/event_service.hpp"
+#include "domain/rotation_service.hpp"
 #include "domain/secret_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -38,6 +40,9 @@ struct ServiceEnv {
   crypto::Sealer sealer{keyring};
   TestClock time;
   domain::SecretService service{*store, sealer, time.clock()};
+  domain::EventService events{*store, time.clock()};
+  /// Without a rotation runner: RotateSecret is refused (tests that rotate build their own RotationService).
+  domain::RotationService rotation{*store, sealer, time.clock(), nullptr};
 
   /// Creates a secret holding a string value in `project` (default kProject).
   core::Secret create(const std::string& name, std::string_view value = "value-1",
