@@ -447,7 +447,7 @@ TEST_CASE("unknown paths and methods are 400 CSMS.0003", "[unit][api][routing]")
       {Method::kGet, "/v1/" + P + "/secrets/known/unknown"},
       {Method::kGet, "/v1/" + P + "/secrets/known/versions/v1/extra"},
       {Method::kPost, "/v1/" + P + "/secrets/known/backup"},
-      {Method::kGet, "/v1/" + P + "/csms/events"},
+      {Method::kGet, "/v1/" + P + "/csms/no-such-resource"},
       {Method::kPut, "/v1/" + P + "/secrets"},
       {Method::kDelete, "/v1/" + P + "/secrets"},
       {Method::kPost, "/v1/" + P + "/secrets/known"},
@@ -918,7 +918,8 @@ TEST_CASE("a value that no longer decrypts is 500 CSMS.0001 without internals", 
   CHECK(reply.body.find("one") == std::string::npos);
 }
 
-TEST_CASE("the route table serves operations 1 to 15 of the reference and the admin API", "[unit][api][routing]") {
+TEST_CASE("the route table serves operations 1 to 15 and 24 to 31 of the reference and the admin API",
+          "[unit][api][routing]") {
   ApiEnv env;
   std::set<std::string> routes;
   env.api.router().for_each([&](Method method, const std::vector<std::string>& segments, const auto&) {
@@ -943,6 +944,14 @@ TEST_CASE("the route table serves operations 1 to 15 of the reference and the ad
                       "PUT " + s + "/{secret_name}/stages/{stage_name}",
                       "GET " + s + "/{secret_name}/stages/{stage_name}",
                       "DELETE " + s + "/{secret_name}/stages/{stage_name}",
+                      "POST /v1/{project_id}/csms/events",
+                      "GET /v1/{project_id}/csms/events",
+                      "GET /v1/{project_id}/csms/events/{event_name}",
+                      "PUT /v1/{project_id}/csms/events/{event_name}",
+                      "DELETE /v1/{project_id}/csms/events/{event_name}",
+                      "GET /v1/{project_id}/csms/notification-records",
+                      "POST " + s + "/{secret_name}/rotate",
+                      "GET /v1/{project_id}/csms/tasks",
                       "POST /v1/csmsd/credentials",
                       "GET /v1/csmsd/credentials",
                       "DELETE /v1/csmsd/credentials/{credential_id}",

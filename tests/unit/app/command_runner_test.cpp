@@ -36,14 +36,14 @@ TEST_CASE("a command reads stdin and its stdout is captured", "[unit][app][comma
 TEST_CASE("a command that exits non-zero or is killed fails without its output", "[unit][app][command]") {
   TempDir dir;
   auto result = run_command(script(dir, "fail.sh", "echo secret-output\nexit 7\n"), "", CommandLimits{});
-  REQUIRE_FALSE(result);
+  REQUIRE_FALSE(result.has_value());
   CHECK(result.error().detail.find("status 7") != std::string::npos);
   CHECK(result.error().detail.find("secret-output") == std::string::npos);
   result = run_command(script(dir, "signal.sh", "kill -9 $$\n"), "", CommandLimits{});
-  REQUIRE_FALSE(result);
+  REQUIRE_FALSE(result.has_value());
   CHECK(result.error().detail.find("signal 9") != std::string::npos);
   result = run_command(dir / "missing.sh", "", CommandLimits{});
-  CHECK_FALSE(result);
+  CHECK_FALSE(result.has_value());
 }
 
 TEST_CASE("a command past its timeout is killed with its process group", "[unit][app][command]") {
@@ -51,7 +51,7 @@ TEST_CASE("a command past its timeout is killed with its process group", "[unit]
   const auto marker = dir / "still-running";
   const auto slow = script(dir, "slow.sh", "(sleep 3; touch '" + marker.string() + "') &\nsleep 30\n");
   const auto result = run_command(slow, "", CommandLimits{std::chrono::milliseconds(300), 1024});
-  REQUIRE_FALSE(result);
+  REQUIRE_FALSE(result.has_value());
   CHECK(result.error().detail.find("killed") != std::string::npos);
   ::sleep(4);
   CHECK_FALSE(std::filesystem::exists(marker));  // the background child died with the group
@@ -61,7 +61,7 @@ TEST_CASE("output past the limit fails the run", "[unit][app][command]") {
   TempDir dir;
   const auto chatty = script(dir, "chatty.sh", "head -c 5000 /dev/zero\n");
   const auto result = run_command(chatty, "", CommandLimits{std::chrono::seconds(10), 1000});
-  REQUIRE_FALSE(result);
+  REQUIRE_FALSE(result.has_value());
   CHECK(result.error().detail.find("more than 1000 bytes") != std::string::npos);
 }
 

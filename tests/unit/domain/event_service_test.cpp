@@ -62,7 +62,7 @@ TEST_CASE("an event is created, listed, shown, updated and deleted", "[unit][dom
   CHECK(created.create_time == env.time.now);
   expect_ok(env.events.create_event(event_input("ev-b", {"SECRET_DELETED"}, "DISABLED")));
   const auto duplicate = env.events.create_event(event_input("ev-a", {"SECRET_DELETED"}));
-  REQUIRE_FALSE(duplicate);
+  REQUIRE_FALSE(duplicate.has_value());
   CHECK(duplicate.error().code == core::Errc::kEventAlreadyExists);
 
   const auto page = expect_ok(env.events.list_events(P, std::nullopt, 1));
@@ -87,7 +87,7 @@ TEST_CASE("an event is created, listed, shown, updated and deleted", "[unit][dom
 
   expect_ok(env.events.delete_event(P, "ev-a"));
   const auto gone = env.events.get_event(P, "ev-a");
-  REQUIRE_FALSE(gone);
+  REQUIRE_FALSE(gone.has_value());
   CHECK(gone.error().code == core::Errc::kNotFound);
   CHECK(env.events.delete_event(P, "ev-a").error().code == core::Errc::kNotFound);
   CHECK(env.events.update_event(P, "ev-a", update).error().code == core::Errc::kNotFound);
@@ -98,7 +98,7 @@ TEST_CASE("an event a secret subscribes to cannot be deleted", "[unit][domain][e
   expect_ok(env.events.create_event(event_input("ev", {"SECRET_ROTATED"})));
   env.subscribed("s", "ev");
   const auto refused = env.events.delete_event(P, "ev");
-  REQUIRE_FALSE(refused);
+  REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == core::Errc::kInvalidRequest);
   domain::UpdateSecretInput unsubscribe;
   unsubscribe.event_subscriptions = std::vector<std::string>{};

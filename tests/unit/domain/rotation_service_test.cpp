@@ -63,7 +63,7 @@ TEST_CASE("RotateSecret refuses COMMON secrets, missing secrets and a daemon wit
   RotationEnv env;
   env.create("common");
   auto refused = env.rotating.request_rotation(P, "common");
-  REQUIRE_FALSE(refused);
+  REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == core::Errc::kInvalidRequest);
   CHECK(refused.error().detail.find("COMMON") != std::string::npos);
 
@@ -71,7 +71,7 @@ TEST_CASE("RotateSecret refuses COMMON secrets, missing secrets and a daemon wit
 
   env.database_secret("db");
   refused = env.rotation.request_rotation(P, "db");  // ServiceEnv's service has no runner
-  REQUIRE_FALSE(refused);
+  REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == core::Errc::kInvalidRequest);
   CHECK(refused.error().detail.find("--rotation-command") != std::string::npos);
 
