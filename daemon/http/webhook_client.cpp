@@ -23,7 +23,7 @@ namespace net = boost::asio;
 core::Error bad_url(std::string_view url, std::string_view why) {
   return core::make_error(core::Errc::kInvalidParameter,
                           "the webhook URL '" + std::string(url) + "' " + std::string(why) +
-                              "; only http://127.0.0.1, http://[::1] or http://localhost URLs are allowed");
+                              "; only loopback URLs are allowed: http://127.0.0.1, http://[::1] or http://localhost");
 }
 
 }  // namespace
