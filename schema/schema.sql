@@ -1,4 +1,4 @@
--- schema.sql: the schema that migrations/0001..0003 produce (user_version 3). Reviewed by hand, compared with the
+-- schema.sql: the schema that migrations/0001..0005 produce (user_version 5). Reviewed by hand, compared with the
 -- migrated database by tests/unit/store/schema_test.cpp; edit a migration, then this file, never only one.
 --
 -- How the tables map to CSMS:
@@ -12,6 +12,10 @@
 --   data_keys                   data keys wrapped under the operator's key-encryption key; one is current
 --   passphrase_kdf              scrypt salt and cost, only when the key-encryption key comes from a passphrase
 --   secret_tags                 the (secret, key) -> value tags of a secret; at most 20 per secret
+--   events                      secret events of a project (event types, state, SMN target kept and echoed)
+--   notification_records        one row per notification an event fired, PENDING until delivered
+--   version_expiry_notices      which version expiries were announced (for which expire_time)
+--   rotation_tasks              RotateSecret / auto-rotation tasks and their outcome (ListSecretTask)
 --
 -- Invariants the domain layer keeps (and tests check): every stage is on exactly one existing version; every
 -- secret that has versions has SYSCURRENT; at most 12 stages and 20 versions per secret; versions.number is never
@@ -131,3 +135,64 @@ CREATE TABLE secret_tags (
   tag_value TEXT    NOT NULL,
   PRIMARY KEY (secret_pk, tag_key)
 ) STRICT, WITHOUT ROWID;
+
+CREATE TABLE events (
+  event_pk    INTEGER PRIMARY KEY,
+  id          TEXT    NOT NULL UNIQUE,
+  project_id  TEXT    NOT NULL,
+  name        TEXT    NOT NULL,
+  event_types TEXT    NOT NULL,
+  state       TEXT    NOT NULL CHECK (state IN ('ENABLED', 'DISABLED')),
+  target_type TEXT    NOT NULL,
+  target_id   TEXT    NOT NULL,
+  target_name TEXT    NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  UNIQUE (project_id, name)
+) STRICT;
+
+CREATE TABLE notification_records (
+  record_pk          INTEGER PRIMARY KEY,
+  project_id         TEXT    NOT NULL,
+  event_name         TEXT    NOT NULL,
+  trigger_event_type TEXT    NOT NULL,
+  create_time        INTEGER NOT NULL,
+  secret_name        TEXT    NOT NULL,
+  secret_type        TEXT    NOT NULL,
+  target_name        TEXT    NOT NULL,
+  target_id          TEXT    NOT NULL,
+  content            TEXT    NOT NULL,
+  status             TEXT    NOT NULL CHECK (status IN ('PENDING', 'SUCCESS', 'FAIL', 'INVALID'))
+) STRICT;
+
+CREATE INDEX notification_records_by_project ON notification_records (project_id, create_time);
+CREATE INDEX notification_records_pending ON notification_records (record_pk) WHERE status = 'PENDING';
+
+CREATE TABLE version_expiry_notices (
+  secret_pk   INTEGER NOT NULL,
+  number      INTEGER NOT NULL,
+  expire_time INTEGER NOT NULL,
+  PRIMARY KEY (secret_pk, number),
+  FOREIGN KEY (secret_pk, number) REFERENCES versions (secret_pk, number) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX versions_by_expire_time ON versions (expire_time) WHERE expire_time IS NOT NULL;
+
+CREATE TABLE rotation_tasks (
+  task_pk           INTEGER PRIMARY KEY,
+  id                TEXT    NOT NULL UNIQUE,
+  project_id        TEXT    NOT NULL,
+  secret_name       TEXT    NOT NULL,
+  rotation_func_urn TEXT,
+  status            TEXT    NOT NULL CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED')),
+  operate_type      TEXT    NOT NULL,
+  task_time         INTEGER NOT NULL,
+  attempt_nums      INTEGER NOT NULL CHECK (attempt_nums >= 0),
+  error_code        TEXT,
+  error_msg         TEXT,
+  version_id        TEXT
+) STRICT;
+
+CREATE INDEX rotation_tasks_by_project ON rotation_tasks (project_id, task_pk);
+CREATE INDEX rotation_tasks_running ON rotation_tasks (task_pk) WHERE status = 'RUNNING';
+CREATE INDEX secrets_by_next_rotation_time ON secrets (next_rotation_time) WHERE auto_rotation = 1;

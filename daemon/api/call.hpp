@@ -6,8 +6,10 @@
 #include "auth/peer_rules.hpp"
 #include "core/error.hpp"
 #include "domain/credential_service.hpp"
+#include "domain/event_service.hpp"
 #include "domain/key_rotation.hpp"
 #include "domain/secret_backup.hpp"
+#include "domain/rotation_service.hpp"
 #include "domain/secret_service.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
@@ -78,6 +80,8 @@ struct ApiContext {
   /// Only for submit_write: the CSMS write operations run as jobs of the store's group commit.
   store::Store& store;
   domain::SecretBackup& backups;
+  domain::EventService& events;
+  domain::RotationService& rotation;
 };
 
 using Handler = core::Result<http::Response> (*)(ApiContext& context, const Call& call);

@@ -41,6 +41,7 @@ std::string public_detail(const core::Error& error) {
     case core::Errc::kForbidden:
     case core::Errc::kNotFound:
     case core::Errc::kAlreadyExists:
+    case core::Errc::kEventAlreadyExists:
     case core::Errc::kSecretPendingDeletion:
     case core::Errc::kSecretNotEnabled:
     case core::Errc::kSecretAlreadyPendingDeletion:

@@ -60,6 +60,20 @@ core::Result<http::Response> update_secrets_config(ApiContext& context, const Ca
 // iam_projects.cpp (IAM, not CSMS: lets an SDK without a project id find one)
 core::Result<http::Response> keystone_list_projects(ApiContext& context, const Call& call);
 
+// secret_events.cpp
+core::Result<http::Response> create_secret_event(ApiContext& context, const Call& call);
+core::Result<http::Response> list_secret_events(ApiContext& context, const Call& call);
+core::Result<http::Response> show_secret_event(ApiContext& context, const Call& call);
+core::Result<http::Response> update_secret_event(ApiContext& context, const Call& call);
+core::Result<http::Response> delete_secret_event(ApiContext& context, const Call& call);
+
+// notification_records.cpp
+core::Result<http::Response> list_notification_records(ApiContext& context, const Call& call);
+
+// secret_rotation.cpp
+core::Result<http::Response> rotate_secret(ApiContext& context, const Call& call);
+core::Result<http::Response> list_secret_tasks(ApiContext& context, const Call& call);
+
 // credentials.cpp (admin API, docs/auth.md)
 core::Result<http::Response> create_credential(ApiContext& context, const Call& call);
 core::Result<http::Response> list_credentials(ApiContext& context, const Call& call);

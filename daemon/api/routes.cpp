@@ -28,7 +28,7 @@ struct RouteRow {
 
 using auth::Permission;
 
-// csms-api.md section 1.1, operations 1 to 21, then the admin API of docs/auth.md.
+// csms-api.md section 1.1, every operation (1 to 46), the IAM project lookup, then the admin API of docs/auth.md.
 const RouteRow kRoutes[] = {
     {Method::kPost, "/v1/{project_id}/secrets", {"CreateSecret", handlers::create_secret, Permission::kWrite}},
     {Method::kGet, "/v1/{project_id}/secrets", {"ListSecrets", handlers::list_secrets, Permission::kRead}},
@@ -56,6 +56,25 @@ const RouteRow kRoutes[] = {
      {"ShowSecretStage", handlers::show_secret_stage, Permission::kRead}},
     {Method::kDelete, "/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}",
      {"DeleteSecretStage", handlers::delete_secret_stage, Permission::kWrite}},
+    // Events before tags: GET .../csms/events/tags matches both /csms/events/{event_name} and
+    // /csms/{secret_id}/tags, and ties go to the earlier row; "events" is never a secret id (a UUID).
+    // Operations 24 to 31: events and notification records (nested error bodies), rotation (nested) and tasks.
+    {Method::kPost, "/v1/{project_id}/csms/events",
+     {"CreateSecretEvent", handlers::create_secret_event, Permission::kWrite, ErrorShape::kNested}},
+    {Method::kGet, "/v1/{project_id}/csms/events",
+     {"ListSecretEvents", handlers::list_secret_events, Permission::kRead, ErrorShape::kNested}},
+    {Method::kGet, "/v1/{project_id}/csms/events/{event_name}",
+     {"ShowSecretEvent", handlers::show_secret_event, Permission::kRead, ErrorShape::kNested}},
+    {Method::kPut, "/v1/{project_id}/csms/events/{event_name}",
+     {"UpdateSecretEvent", handlers::update_secret_event, Permission::kWrite, ErrorShape::kNested}},
+    {Method::kDelete, "/v1/{project_id}/csms/events/{event_name}",
+     {"DeleteSecretEvent", handlers::delete_secret_event, Permission::kWrite, ErrorShape::kNested}},
+    {Method::kGet, "/v1/{project_id}/csms/notification-records",
+     {"ListNotificationRecords", handlers::list_notification_records, Permission::kRead, ErrorShape::kNested}},
+    {Method::kPost, "/v1/{project_id}/secrets/{secret_name}/rotate",
+     {"RotateSecret", handlers::rotate_secret, Permission::kWrite, ErrorShape::kNested}},
+    {Method::kGet, "/v1/{project_id}/csms/tasks",
+     {"ListSecretTask", handlers::list_secret_tasks, Permission::kRead}},
     // Tags (operations 16 to 21) answer errors in the nested shape (csms-api.md 4.1). ListResourceInstances is a
     // POST that only reads.
     {Method::kPost, "/v1/{project_id}/csms/{secret_id}/tags",

@@ -3,7 +3,9 @@
 #include "api/routes.hpp"
 #include "audit/audit_log.hpp"
 #include "auth/peer_rules.hpp"
+#include "app/event_worker.hpp"
 #include "app/hardening.hpp"
+#include "app/local_delivery.hpp"
 #include "app/options.hpp"
 #include "app/prune_timer.hpp"
 #include "app/reseal_timer.hpp"
@@ -13,8 +15,10 @@
 #include "crypto/sealer.hpp"
 #include "domain/master_key_check.hpp"
 #include "domain/credential_service.hpp"
+#include "domain/event_service.hpp"
 #include "domain/key_rotation.hpp"
 #include "domain/secret_backup.hpp"
+#include "domain/rotation_service.hpp"
 #include "domain/secret_service.hpp"
 #include "http/server.hpp"
 #include "http/tls.hpp"
@@ -28,6 +32,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -127,7 +132,14 @@ int main(int argc, char** argv) {
     access.peer_rules.insert(access.peer_rules.end(), defaults.begin(), defaults.end());
   }
   access.clock = core::system_now;
-  api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log, *vault->store, backups});
+  domain::EventService events(*vault->store, core::system_now);
+  std::optional<app::CommandRotationRunner> rotation_runner;
+  if (options.rotation_command) rotation_runner.emplace(*options.rotation_command, options.hook_timeout);
+  domain::RotationService rotation(*vault->store, sealer, core::system_now,
+                                   rotation_runner ? &*rotation_runner : nullptr);
+  app::LocalNotificationSink notification_sink(options.notify_webhook, options.notify_command, options.hook_timeout);
+  api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log, *vault->store, backups,
+                               events, rotation});
   // A thread per core serves connections, each on its own io_context; the main thread runs the first one and also
   // the listeners, signals and timers.
   const std::size_t io_threads =
@@ -175,12 +187,14 @@ int main(int argc, char** argv) {
 
   app::PruneTimer prune(io, service, options.prune_interval, options.prune_grace);
   app::ResealTimer reseal(io, key_rotation, options.reseal_batch_rows);
+  app::EventWorker event_worker(events, rotation, notification_sink, options.event_check_interval);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
     log::info("shutting down", {{"signal", signal_number}, {"connections", static_cast<unsigned long long>(server.connection_count())}});
     prune.stop();
     reseal.stop();
+    event_worker.stop();
     server.drain([&]() {
       for (auto& context : extra_contexts) context->stop();
       io.stop();
@@ -202,12 +216,17 @@ int main(int argc, char** argv) {
   server.start();
   prune.start();
   reseal.start();
+  event_worker.start();
   log::info("vault open", {{"data_dir", options.data_dir.string()},
                            {"master_key", vault->key_source},
                            {"data_key", static_cast<unsigned long long>(vault->keyring->current_key_id())},
                            {"audit_log", options.audit_log.string()},
                            {"prune_interval", core::format_duration(options.prune_interval)},
                            {"prune_grace", core::format_duration(options.prune_grace)},
+                           {"event_check_interval", core::format_duration(options.event_check_interval)},
+                           {"notify_webhook", options.notify_webhook ? options.notify_webhook->text : "-"},
+                           {"notify_command", options.notify_command ? options.notify_command->string() : "-"},
+                           {"rotation_command", options.rotation_command ? options.rotation_command->string() : "-"},
                            {"io_threads", static_cast<unsigned long long>(io_threads)}});
   std::vector<std::thread> io_workers;
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running;

@@ -1,6 +1,7 @@
 // options.cpp: flag parsing.
 #include "app/options.hpp"
 
+#include "app/command_runner.hpp"
 #include "app/paths.hpp"
 #include "core/duration.hpp"
 
@@ -79,6 +80,17 @@ void parse_socket_group(std::string_view text, std::optional<gid_t>& out, std::v
     return;
   }
   out = found->gr_gid;
+}
+
+// An absolute path to an executable regular file, checked now so a typo stops the start instead of every delivery.
+void parse_command_flag(std::string_view flag, std::string_view text, std::optional<std::filesystem::path>& out,
+                        std::vector<std::string>& errors) {
+  const std::filesystem::path program(text);
+  if (const std::string problem = command_path_problem(program); !problem.empty()) {
+    errors.push_back(std::string(flag) + ": '" + std::string(text) + "' " + problem);
+    return;
+  }
+  out = program;
 }
 
 }  // namespace
@@ -220,6 +232,23 @@ ParseResult parse_options(int argc, const char* const* argv) {
       if (take_value()) parse_duration_flag(flag, value, options.prune_grace, result.errors);
     } else if (flag == "--idle-timeout") {
       if (take_value()) parse_duration_flag(flag, value, options.idle_timeout, result.errors);
+    } else if (flag == "--notify-webhook") {
+      if (take_value()) {
+        if (auto url = http::parse_loopback_url(value); url) {
+          options.notify_webhook = std::move(*url);
+        } else {
+          result.errors.push_back("--notify-webhook: " + url.error().detail);
+        }
+      }
+    } else if (flag == "--notify-command" || flag == "--rotation-command") {
+      if (take_value()) {
+        parse_command_flag(flag, value, flag == "--notify-command" ? options.notify_command : options.rotation_command,
+                           result.errors);
+      }
+    } else if (flag == "--event-check-interval") {
+      if (take_value()) parse_duration_flag(flag, value, options.event_check_interval, result.errors);
+    } else if (flag == "--hook-timeout") {
+      if (take_value()) parse_duration_flag(flag, value, options.hook_timeout, result.errors);
     } else if (flag == "--log-level") {
       if (take_value()) {
         if (auto level = log::level_from_string(value)) {
@@ -298,6 +327,13 @@ std::string usage() {
          "  --prune-interval DUR    how often deprecated versions and due deletions are purged (default 1m)\n"
          "  --prune-grace DUR       how long a version without a stage is kept before it is purged (default 24h)\n"
          "  --idle-timeout DUR      idle keep-alive and slow-request limit per connection (default 30s)\n"
+         "  --notify-webhook URL    POST each event notification (JSON) to this loopback URL: http://127.0.0.1,\n"
+         "                          http://[::1] or http://localhost only\n"
+         "  --notify-command PATH   run this program (no shell) with each event notification (JSON) on stdin\n"
+         "  --rotation-command PATH run this program (no shell) to rotate a secret: request JSON on stdin, the new\n"
+         "                          value on stdout (docs/events-and-rotation.md); RotateSecret is refused without it\n"
+         "  --event-check-interval DUR  how often version expiries and due auto-rotations are checked (default 1m)\n"
+         "  --hook-timeout DUR      limit of one webhook POST or command run (default 10s)\n"
          "  --log-level LEVEL       debug, info, warning or error (default info)\n"
          "  --master-key SOURCE     the key that wraps the vault's data keys: file (DATA_DIR/master.key, created\n"
          "                          for a new vault), file:PATH, credential[:NAME] (systemd $CREDENTIALS_DIRECTORY,\n"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "auth/peer_rules.hpp"
+#include "http/webhook_client.hpp"
 #include "log/log.hpp"
 
 #include <chrono>
@@ -58,6 +59,15 @@ struct Options {
   /// Mode and group of every Unix socket (0600..0666; the daemon's group when unset).
   mode_t socket_mode = 0600;
   std::optional<gid_t> socket_group;
+  /// Notification delivery (docs/events-and-rotation.md): a loopback webhook and/or a local command.
+  std::optional<http::LoopbackUrl> notify_webhook;
+  std::optional<std::filesystem::path> notify_command;
+  /// The command that produces a rotated secret's new value; RotateSecret is refused without it.
+  std::optional<std::filesystem::path> rotation_command;
+  /// How often version expiries and due auto-rotations are checked.
+  std::chrono::milliseconds event_check_interval{std::chrono::minutes(1)};
+  /// Limit of one webhook POST or one command run.
+  std::chrono::milliseconds hook_timeout{std::chrono::seconds(10)};
   log::Level log_level = log::Level::kInfo;
   bool show_help = false;
   bool show_version = false;

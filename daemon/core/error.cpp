@@ -14,6 +14,7 @@ std::string_view errc_name(Errc code) {
     case Errc::kForbidden: return "forbidden";
     case Errc::kNotFound: return "not_found";
     case Errc::kAlreadyExists: return "already_exists";
+    case Errc::kEventAlreadyExists: return "event_already_exists";
     case Errc::kSecretPendingDeletion: return "secret_pending_deletion";
     case Errc::kSecretNotEnabled: return "secret_not_enabled";
     case Errc::kSecretAlreadyPendingDeletion: return "secret_already_pending_deletion";

@@ -21,6 +21,7 @@ enum class Errc {
   kForbidden,                     ///< a known caller outside its projects or role
   kNotFound,                      ///< secret, version or stage does not exist
   kAlreadyExists,                 ///< the secret name is taken in this project
+  kEventAlreadyExists,            ///< the event name is taken in this project
   kSecretPendingDeletion,         ///< the secret is scheduled for deletion and the operation needs it usable
   kSecretNotEnabled,              ///< the secret is DISABLED or FROZEN
   kSecretAlreadyPendingDeletion,  ///< deletion is already scheduled

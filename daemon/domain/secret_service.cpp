@@ -2,6 +2,7 @@
 #include "domain/secret_service.hpp"
 
 #include "crypto/random.hpp"
+#include "domain/event_firing.hpp"
 #include "domain/service_support.hpp"
 
 namespace csms::domain {
@@ -36,6 +37,7 @@ core::Result<core::Secret> SecretService::create_secret(CreateSecretInput input)
   secret.create_time = now;
   secret.update_time = now;
   secret.last_version_number = 1;
+  secret.next_rotation_time = support::next_rotation_time(secret, now);
   CSMS_TRY_ASSIGN(secret.row_id, txn->insert_secret(secret));
 
   // CreateSecret creates v1 carrying SYSCURRENT.
@@ -46,6 +48,7 @@ core::Result<core::Secret> SecretService::create_secret(CreateSecretInput input)
   CSMS_TRY_ASSIGN(first.value, sealer_.seal(input.value, {secret.project_id, secret.id, 1}));
   CSMS_TRY(txn->insert_version(secret.row_id, first));
   CSMS_TRY(txn->put_stage(secret.row_id, core::Stage{std::string(core::kStageCurrent), 1, now}));
+  CSMS_TRY(fire_event(*txn, secret, core::kEventVersionCreated, EventFacts{1, std::nullopt, {}}, now));
   CSMS_TRY(txn->commit());
   return secret;
 }
@@ -86,7 +89,12 @@ core::Result<core::Secret> SecretService::update_secret(const std::string& proje
   if (secret.auto_rotation && !secret.rotation_period) {
     return core::make_error(core::Errc::kInvalidParameter, "rotation_period is required when auto_rotation is true");
   }
-  secret.update_time = clock_();
+  const core::EpochMillis now = clock_();
+  if (input.auto_rotation || input.rotation_period) {
+    // A changed schedule counts from the last rotation (or from now when there was none).
+    secret.next_rotation_time = support::next_rotation_time(secret, secret.rotation_time.value_or(now));
+  }
+  secret.update_time = now;
   CSMS_TRY(txn->update_secret(secret));
   CSMS_TRY(txn->commit());
   return secret;
@@ -133,6 +141,9 @@ core::Result<core::Secret> SecretService::cancel_deletion(const std::string& pro
 core::Result<store::PruneCounts> SecretService::prune(std::chrono::milliseconds grace) {
   const core::EpochMillis now = clock_();
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
+  // The scheduled deletions are carried out in this transaction, so their SECRET_DELETED records commit with them.
+  CSMS_TRY_ASSIGN(const auto doomed, txn->list_secrets_due_for_deletion(now));
+  for (const core::Secret& secret : doomed) CSMS_TRY(fire_event(*txn, secret, core::kEventDeleted, EventFacts{}, now));
   CSMS_TRY_ASSIGN(const auto counts, txn->prune(now - grace.count(), now));
   CSMS_TRY(txn->commit());
   return counts;

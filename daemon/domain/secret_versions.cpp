@@ -1,8 +1,8 @@
 // secret_versions.cpp: version use cases (create, list, show with value, update expiry).
 #include "domain/secret_service.hpp"
 #include "domain/service_support.hpp"
+#include "domain/event_firing.hpp"
 
-#include <limits>
 
 namespace csms::domain {
 
@@ -15,31 +15,12 @@ core::Result<core::VersionMetadata> SecretService::create_version(const std::str
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
   CSMS_TRY_ASSIGN(auto secret, require_secret(*txn, project_id, name));
   CSMS_TRY(require_usable(secret));
-  CSMS_TRY_ASSIGN(const auto versions, txn->list_versions(secret.row_id, std::nullopt, std::numeric_limits<std::size_t>::max() / 2));
-  std::vector<core::VersionNumber> existing;
-  existing.reserve(versions.size());
-  for (const core::VersionMetadata& version : versions) existing.push_back(version.number);
-  CSMS_TRY_ASSIGN(const auto before, support::load_stage_map(*txn, secret.row_id));
-  CSMS_TRY_ASSIGN(const auto plan, plan_new_version(before, existing, secret.last_version_number, input.stages));
-
-  if (plan.evicted) CSMS_TRY(txn->delete_version(secret.row_id, *plan.evicted));
-  core::StoredVersion version;
-  version.metadata.number = plan.number;
-  version.metadata.create_time = now;
-  version.metadata.expire_time = input.expire_time;
-  version.metadata.kms_key_id = secret.kms_key_id;
-  CSMS_TRY_ASSIGN(version.value, sealer_.seal(input.value, {secret.project_id, secret.id, plan.number}));
-  CSMS_TRY(txn->insert_version(secret.row_id, version));
-  CSMS_TRY(support::apply_stage_plan(*txn, secret.row_id, before, plan.stages, now));
-  secret.last_version_number = plan.number;
-  secret.update_time = now;
-  CSMS_TRY(txn->update_secret(secret));
+  CSMS_TRY_ASSIGN(auto metadata, support::add_version(*txn, secret, sealer_, input.value, input.stages,
+                                                     input.expire_time, now));
+  CSMS_TRY(fire_event(*txn, secret, core::kEventVersionCreated, EventFacts{metadata.number, metadata.expire_time, {}},
+                      now));
   CSMS_TRY(txn->commit());
-
-  for (const auto& [stage, number] : plan.stages.after) {
-    if (number == plan.number) version.metadata.stages.push_back(stage);
-  }
-  return version.metadata;
+  return metadata;
 }
 
 core::Result<Page<core::VersionMetadata>> SecretService::list_versions(const std::string& project_id,

@@ -1,6 +1,10 @@
 // service_support.cpp: shared use-case steps.
 #include "domain/service_support.hpp"
 
+#include "core/duration.hpp"
+
+#include <limits>
+
 namespace csms::domain::support {
 
 core::Result<core::Secret> require_secret(store::Transaction& txn, const std::string& project_id,
@@ -64,6 +68,43 @@ core::Status apply_stage_plan(store::Transaction& txn, std::int64_t secret_row, 
 core::Result<StageMap> load_stage_map(store::Transaction& txn, std::int64_t secret_row) {
   CSMS_TRY_ASSIGN(const auto stages, txn.list_stages(secret_row));
   return to_stage_map(stages);
+}
+
+core::Result<core::VersionMetadata> add_version(store::Transaction& txn, core::Secret& secret,
+                                                const crypto::Sealer& sealer, const crypto::PlainValue& value,
+                                                const std::optional<std::vector<std::string>>& stages,
+                                                std::optional<core::EpochMillis> expire_time, core::EpochMillis now) {
+  CSMS_TRY_ASSIGN(const auto versions,
+                  txn.list_versions(secret.row_id, std::nullopt, std::numeric_limits<std::size_t>::max() / 2));
+  std::vector<core::VersionNumber> existing;
+  existing.reserve(versions.size());
+  for (const core::VersionMetadata& version : versions) existing.push_back(version.number);
+  CSMS_TRY_ASSIGN(const auto before, load_stage_map(txn, secret.row_id));
+  CSMS_TRY_ASSIGN(const auto plan, plan_new_version(before, existing, secret.last_version_number, stages));
+
+  if (plan.evicted) CSMS_TRY(txn.delete_version(secret.row_id, *plan.evicted));
+  core::StoredVersion version;
+  version.metadata.number = plan.number;
+  version.metadata.create_time = now;
+  version.metadata.expire_time = expire_time;
+  version.metadata.kms_key_id = secret.kms_key_id;
+  CSMS_TRY_ASSIGN(version.value, sealer.seal(value, {secret.project_id, secret.id, plan.number}));
+  CSMS_TRY(txn.insert_version(secret.row_id, version));
+  CSMS_TRY(apply_stage_plan(txn, secret.row_id, before, plan.stages, now));
+  secret.last_version_number = plan.number;
+  secret.update_time = now;
+  CSMS_TRY(txn.update_secret(secret));
+  for (const auto& [stage, number] : plan.stages.after) {
+    if (number == plan.number) version.metadata.stages.push_back(stage);
+  }
+  return std::move(version.metadata);
+}
+
+std::optional<core::EpochMillis> next_rotation_time(const core::Secret& secret, core::EpochMillis from) {
+  if (!secret.auto_rotation || !secret.rotation_period) return std::nullopt;
+  const auto period = core::parse_duration(*secret.rotation_period);
+  if (!period || period->count() <= 0) return std::nullopt;
+  return core::truncate_to_seconds(from + period->count());
 }
 
 }  // namespace csms::domain::support

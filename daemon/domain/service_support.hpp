@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "core/model.hpp"
+#include "crypto/sealer.hpp"
 #include "domain/version_policy.hpp"
 #include "store/store.hpp"
 
@@ -30,5 +31,16 @@ core::Status apply_stage_plan(store::Transaction& txn, std::int64_t secret_row, 
                               const StagePlan& plan, core::EpochMillis now);
 
 core::Result<StageMap> load_stage_map(store::Transaction& txn, std::int64_t secret_row);
+
+/// Adds a version to `secret` (CreateSecretVersion and rotation alike): plans its number and stages (SYSCURRENT by
+/// default, moving SYSPREVIOUS; the 20-version cap evicts the oldest deprecated version), seals and inserts it,
+/// and updates the secret's last number and update_time (in `secret` too). Returns the new version's metadata.
+core::Result<core::VersionMetadata> add_version(store::Transaction& txn, core::Secret& secret,
+                                                const crypto::Sealer& sealer, const crypto::PlainValue& value,
+                                                const std::optional<std::vector<std::string>>& stages,
+                                                std::optional<core::EpochMillis> expire_time, core::EpochMillis now);
+
+/// When auto-rotation of `secret` is next due, counted from `from`; empty when auto_rotation is off.
+std::optional<core::EpochMillis> next_rotation_time(const core::Secret& secret, core::EpochMillis from);
 
 }  // namespace csms::domain::support

@@ -3,6 +3,7 @@
 
 #include "core/credential.hpp"
 #include "core/error.hpp"
+#include "core/events.hpp"
 #include "core/model.hpp"
 #include "core/tags.hpp"
 #include "store/write_queue.hpp"
@@ -99,6 +100,57 @@ class Transaction {
   /// Deletes versions deprecated before `cutoff`, and secrets whose scheduled deletion time is at or before
   /// `now`.
   virtual core::Result<PruneCounts> prune(core::EpochMillis cutoff, core::EpochMillis now) = 0;
+
+  /// Secrets in PENDING_DELETE whose scheduled deletion time is at or before `now` (prune deletes exactly these).
+  virtual core::Result<std::vector<core::Secret>> list_secrets_due_for_deletion(core::EpochMillis now) = 0;
+
+  // --- events (event_rows.cpp) ---
+  virtual core::Result<std::optional<core::Event>> find_event(std::string_view project_id, std::string_view name) = 0;
+  /// Events of a project in ascending byte order of name, starting after `after_name` when given.
+  virtual core::Result<std::vector<core::Event>> list_events(std::string_view project_id,
+                                                             std::optional<std::string_view> after_name,
+                                                             std::size_t limit) = 0;
+  /// kAlreadyExists when the (project, name) is taken.
+  virtual core::Status insert_event(const core::Event& event) = 0;
+  /// Rewrites the types, state, target and update_time of the event identified by row_id.
+  virtual core::Status update_event(const core::Event& event) = 0;
+  virtual core::Status delete_event(std::int64_t event_row) = 0;
+  /// How many secrets of the project subscribe to the event name.
+  virtual core::Result<std::int64_t> count_event_subscribers(std::string_view project_id, std::string_view name) = 0;
+
+  // --- notification records ---
+  virtual core::Status insert_notification_record(const core::NotificationRecord& record) = 0;
+  /// Records of a project created at or after `since`, newest first.
+  virtual core::Result<std::vector<core::NotificationRecord>> list_notification_records(std::string_view project_id,
+                                                                                        core::EpochMillis since,
+                                                                                        std::size_t limit) = 0;
+  /// PENDING records of every project, oldest first.
+  virtual core::Result<std::vector<core::NotificationRecord>> list_pending_notifications(std::size_t limit) = 0;
+  virtual core::Status set_notification_status(std::int64_t record_row, std::string_view status) = 0;
+
+  // --- version expiry ---
+  /// Versions whose expire_time is at or before `now` and whose expiry was not announced for that expire_time.
+  virtual core::Result<std::vector<core::ExpiredVersion>> list_unannounced_expiries(core::EpochMillis now,
+                                                                                   std::size_t limit) = 0;
+  virtual core::Status mark_expiry_announced(std::int64_t secret_row, core::VersionNumber number,
+                                             core::EpochMillis expire_time) = 0;
+
+  // --- rotation tasks (task_rows.cpp) ---
+  virtual core::Status insert_rotation_task(const core::RotationTask& task) = 0;
+  /// Rewrites status, attempts, error and version of the task with task.id.
+  virtual core::Status update_rotation_task(const core::RotationTask& task) = 0;
+  /// Tasks of a project matching `filter` in creation order, starting after the task `after_id` when given.
+  virtual core::Result<std::vector<core::RotationTask>> list_rotation_tasks(std::string_view project_id,
+                                                                           const core::TaskFilter& filter,
+                                                                           std::optional<std::string_view> after_id,
+                                                                           std::size_t limit) = 0;
+  virtual core::Result<std::int64_t> count_rotation_tasks(std::string_view project_id,
+                                                          const core::TaskFilter& filter) = 0;
+  /// RUNNING tasks of every project, oldest first.
+  virtual core::Result<std::vector<core::RotationTask>> list_running_rotation_tasks(std::size_t limit) = 0;
+  /// ENABLED secrets (any project, not COMMON) with auto_rotation on whose next_rotation_time is at or before `now`.
+  virtual core::Result<std::vector<core::Secret>> list_secrets_due_for_rotation(core::EpochMillis now,
+                                                                               std::size_t limit) = 0;
 
   // --- master key checks ---
   virtual core::Result<std::vector<core::SealedValue>> list_key_checks() = 0;

@@ -56,6 +56,21 @@ constexpr const char* kCountFilteredSecrets = "SELECT count(*) " CSMS_SECRET_FIL
 #undef CSMS_SECRET_FILTER
 #undef CSMS_SECRET_COLUMNS
 
+// Exactly the rows kPruneSecrets (maintenance_rows.cpp) deletes, so their SECRET_DELETED events can fire first.
+constexpr const char* kListSecretsDueForDeletion =
+    "SELECT secret_pk, id, project_id, name, state, kms_key_id, description, secret_type, auto_rotation, "
+    "rotation_period, rotation_config, rotation_func_urn, enterprise_project_id, create_time, update_time, "
+    "scheduled_delete_time, rotation_time, next_rotation_time, last_version_number "
+    "FROM secrets WHERE scheduled_delete_time IS NOT NULL AND scheduled_delete_time <= ?1 "
+    "AND state = 'PENDING_DELETE' ORDER BY secret_pk";
+
+constexpr const char* kListSecretsDueForRotation =
+    "SELECT secret_pk, id, project_id, name, state, kms_key_id, description, secret_type, auto_rotation, "
+    "rotation_period, rotation_config, rotation_func_urn, enterprise_project_id, create_time, update_time, "
+    "scheduled_delete_time, rotation_time, next_rotation_time, last_version_number "
+    "FROM secrets WHERE auto_rotation = 1 AND next_rotation_time <= ?1 AND state = 'ENABLED' "
+    "AND secret_type <> 'COMMON' ORDER BY next_rotation_time LIMIT ?2";
+
 constexpr const char* kInsertSecret =
     "INSERT INTO secrets (id, project_id, name, state, kms_key_id, description, secret_type, auto_rotation, "
     "rotation_period, rotation_config, rotation_func_urn, enterprise_project_id, create_time, update_time, "
@@ -220,6 +235,21 @@ core::Result<std::vector<core::Secret>> SqliteTransaction::filter_secrets(std::s
   });
 }
 
+core::Result<std::vector<core::Secret>> SqliteTransaction::list_secrets_due_for_deletion(core::EpochMillis now) {
+  return guarded("listing secrets due for deletion", [&]() -> core::Result<std::vector<core::Secret>> {
+    std::vector<core::Secret> secrets;
+    {
+      auto statement = statements_.use(kListSecretsDueForDeletion);
+      statement->bind(1, static_cast<int64_t>(now));
+      while (statement->executeStep()) secrets.push_back(read_secret(*statement));
+    }
+    for (core::Secret& secret : secrets) {
+      CSMS_TRY_ASSIGN(secret.event_subscriptions, load_event_subscriptions(secret.row_id));
+    }
+    return secrets;
+  });
+}
+
 core::Result<std::int64_t> SqliteTransaction::count_filtered_secrets(std::string_view project_id,
                                                                     const core::SecretFilter& filter) {
   return guarded("counting filtered secrets", [&]() -> core::Result<std::int64_t> {
@@ -229,6 +259,23 @@ core::Result<std::int64_t> SqliteTransaction::count_filtered_secrets(std::string
     statement->bind(3, json_array(filter.name_contains));
     if (!statement->executeStep()) return std::int64_t{0};
     return static_cast<std::int64_t>(statement->getColumn(0).getInt64());
+  });
+}
+
+core::Result<std::vector<core::Secret>> SqliteTransaction::list_secrets_due_for_rotation(core::EpochMillis now,
+                                                                                        std::size_t limit) {
+  return guarded("listing secrets due for rotation", [&]() -> core::Result<std::vector<core::Secret>> {
+    std::vector<core::Secret> secrets;
+    {
+      auto statement = statements_.use(kListSecretsDueForRotation);
+      statement->bind(1, static_cast<int64_t>(now));
+      statement->bind(2, static_cast<int64_t>(limit));
+      while (statement->executeStep()) secrets.push_back(read_secret(*statement));
+    }
+    for (core::Secret& secret : secrets) {
+      CSMS_TRY_ASSIGN(secret.event_subscriptions, load_event_subscriptions(secret.row_id));
+    }
+    return secrets;
   });
 }
 

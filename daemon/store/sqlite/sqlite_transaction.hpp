@@ -69,6 +69,40 @@ class SqliteTransaction final : public Transaction {
 
   core::Result<PruneCounts> prune(core::EpochMillis cutoff, core::EpochMillis now) override;
 
+  core::Result<std::vector<core::Secret>> list_secrets_due_for_deletion(core::EpochMillis now) override;
+
+  core::Result<std::optional<core::Event>> find_event(std::string_view project_id, std::string_view name) override;
+  core::Result<std::vector<core::Event>> list_events(std::string_view project_id,
+                                                     std::optional<std::string_view> after_name,
+                                                     std::size_t limit) override;
+  core::Status insert_event(const core::Event& event) override;
+  core::Status update_event(const core::Event& event) override;
+  core::Status delete_event(std::int64_t event_row) override;
+  core::Result<std::int64_t> count_event_subscribers(std::string_view project_id, std::string_view name) override;
+
+  core::Status insert_notification_record(const core::NotificationRecord& record) override;
+  core::Result<std::vector<core::NotificationRecord>> list_notification_records(std::string_view project_id,
+                                                                                core::EpochMillis since,
+                                                                                std::size_t limit) override;
+  core::Result<std::vector<core::NotificationRecord>> list_pending_notifications(std::size_t limit) override;
+  core::Status set_notification_status(std::int64_t record_row, std::string_view status) override;
+
+  core::Result<std::vector<core::ExpiredVersion>> list_unannounced_expiries(core::EpochMillis now,
+                                                                           std::size_t limit) override;
+  core::Status mark_expiry_announced(std::int64_t secret_row, core::VersionNumber number,
+                                     core::EpochMillis expire_time) override;
+
+  core::Status insert_rotation_task(const core::RotationTask& task) override;
+  core::Status update_rotation_task(const core::RotationTask& task) override;
+  core::Result<std::vector<core::RotationTask>> list_rotation_tasks(std::string_view project_id,
+                                                                   const core::TaskFilter& filter,
+                                                                   std::optional<std::string_view> after_id,
+                                                                   std::size_t limit) override;
+  core::Result<std::int64_t> count_rotation_tasks(std::string_view project_id, const core::TaskFilter& filter) override;
+  core::Result<std::vector<core::RotationTask>> list_running_rotation_tasks(std::size_t limit) override;
+  core::Result<std::vector<core::Secret>> list_secrets_due_for_rotation(core::EpochMillis now,
+                                                                       std::size_t limit) override;
+
   core::Result<std::vector<core::SealedValue>> list_key_checks() override;
   core::Status insert_key_check(const core::SealedValue& check, core::EpochMillis now) override;
   core::Status delete_key_check(std::uint32_t key_id) override;

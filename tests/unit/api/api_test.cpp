@@ -1,9 +1,7 @@
 // api_test.cpp: api::Api::handle driven in-process (no sockets) over a real service: shapes, errors, validation.
 #include "api/routes.hpp"
 
-#include "audit/audit_log.hpp"
-#include "common/api_request.hpp"
-#include "common/service_env.hpp"
+#include "common/api_env.hpp"
 
 #include <unistd.h>
 
@@ -27,25 +25,7 @@ const std::string kBase = "/v1/" + P + "/secrets";
 
 using csms::unit::Reply;
 
-struct ApiEnv : csms::unit::ServiceEnv {
-  csms::domain::CredentialService credentials{*store, sealer, time.clock()};
-  csms::domain::KeyRotation keys{*store, keyring, csms::unit::test_key(99), "file", time.clock()};
-  csms::api::AccessSettings access{csms::auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
-  std::unique_ptr<csms::audit::AuditLog> audit = csms::unit::expect_ok(csms::audit::AuditLog::open(dir / "audit.log"));
-  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store, backups}};
-  /// Who the in-process requests come from: by default the test's own uid on a Unix socket (admin).
-  csms::http::Peer peer = csms::unit::own_unix_peer();
-  csms::http::HeaderList headers;
-
-  Reply call(Method method, const std::string& target, const std::string& body = "") {
-    return csms::unit::call_api(api, method, target, body, peer, headers);
-  }
-
-  Reply get(const std::string& target) { return call(Method::kGet, target); }
-  Reply post(const std::string& target, const std::string& body) { return call(Method::kPost, target, body); }
-  Reply put(const std::string& target, const std::string& body) { return call(Method::kPut, target, body); }
-  Reply del(const std::string& target) { return call(Method::kDelete, target); }
-
+struct ApiEnv : csms::unit::ApiEnv {
   /// Creates a secret through the API; fails the test unless it answers 200.
   json::object create_secret(const std::string& name, const std::string& value = "value-1") {
     const auto reply = post(kBase, json::serialize(json::object{{"name", name}, {"secret_string", value}}));
@@ -447,7 +427,7 @@ TEST_CASE("unknown paths and methods are 400 CSMS.0003", "[unit][api][routing]")
       {Method::kGet, "/v1/" + P + "/secrets/known/unknown"},
       {Method::kGet, "/v1/" + P + "/secrets/known/versions/v1/extra"},
       {Method::kGet, "/v1/" + P + "/secrets/known/backup"},
-      {Method::kGet, "/v1/" + P + "/csms/events"},
+      {Method::kGet, "/v1/" + P + "/csms/no-such-resource"},
       {Method::kPut, "/v1/" + P + "/secrets"},
       {Method::kDelete, "/v1/" + P + "/secrets"},
       {Method::kPost, "/v1/" + P + "/secrets/known"},
@@ -918,7 +898,7 @@ TEST_CASE("a value that no longer decrypts is 500 CSMS.0001 without internals", 
   CHECK(reply.body.find("one") == std::string::npos);
 }
 
-TEST_CASE("the route table serves the operations of the reference, the IAM project lookup and the admin API",
+TEST_CASE("the route table serves every operation of the reference, the IAM project lookup and the admin API",
           "[unit][api][routing]") {
   ApiEnv env;
   std::set<std::string> routes;
@@ -944,6 +924,14 @@ TEST_CASE("the route table serves the operations of the reference, the IAM proje
                       "PUT " + s + "/{secret_name}/stages/{stage_name}",
                       "GET " + s + "/{secret_name}/stages/{stage_name}",
                       "DELETE " + s + "/{secret_name}/stages/{stage_name}",
+                      "POST /v1/{project_id}/csms/events",
+                      "GET /v1/{project_id}/csms/events",
+                      "GET /v1/{project_id}/csms/events/{event_name}",
+                      "PUT /v1/{project_id}/csms/events/{event_name}",
+                      "DELETE /v1/{project_id}/csms/events/{event_name}",
+                      "GET /v1/{project_id}/csms/notification-records",
+                      "POST " + s + "/{secret_name}/rotate",
+                      "GET /v1/{project_id}/csms/tasks",
                       "POST /v1/{project_id}/csms/{secret_id}/tags",
                       "DELETE /v1/{project_id}/csms/{secret_id}/tags/{key}",
                       "GET /v1/{project_id}/csms/{secret_id}/tags",

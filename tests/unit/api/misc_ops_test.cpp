@@ -2,9 +2,7 @@
 // IAM project lookup, driven through api::Api in-process over a real store.
 #include "api/routes.hpp"
 
-#include "audit/audit_log.hpp"
-#include "common/api_request.hpp"
-#include "common/service_env.hpp"
+#include "common/api_env.hpp"
 
 #include <unistd.h>
 
@@ -23,18 +21,8 @@ namespace json = boost::json;
 const std::string P(kProject);
 const std::string kBase = "/v1/" + P + "/secrets";
 
-struct Env : csms::unit::ServiceEnv {
-  csms::domain::CredentialService credentials{*store, sealer, time.clock()};
-  csms::domain::KeyRotation keys{*store, keyring, csms::unit::test_key(99), "file", time.clock()};
-  csms::api::AccessSettings access{csms::auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
-  std::unique_ptr<csms::audit::AuditLog> audit = csms::unit::expect_ok(csms::audit::AuditLog::open(dir / "audit.log"));
-  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store, backups}};
-  csms::http::Peer peer = csms::unit::own_unix_peer();
-  csms::http::HeaderList headers;
-
-  Reply call(Method method, const std::string& target, const std::string& body = "") {
-    return csms::unit::call_api(api, method, target, body, peer, headers);
-  }
+struct Env : csms::unit::ApiEnv {
+  using csms::unit::ApiEnv::post;
   Reply post(const std::string& target, const json::object& body) {
     return call(Method::kPost, target, json::serialize(body));
   }

@@ -2,9 +2,7 @@
 #include "api/routes.hpp"
 #include "api/tag_validation.hpp"
 
-#include "audit/audit_log.hpp"
-#include "common/api_request.hpp"
-#include "common/service_env.hpp"
+#include "common/api_env.hpp"
 
 #include <unistd.h>
 
@@ -30,22 +28,7 @@ const std::string kSecrets = "/v1/" + P + "/secrets";
 const std::string kCsms = "/v1/" + P + "/csms";
 const std::string kUnknownId = "00000000-0000-4000-8000-000000000000";
 
-struct TagEnv : csms::unit::ServiceEnv {
-  csms::domain::CredentialService credentials{*store, sealer, time.clock()};
-  csms::domain::KeyRotation keys{*store, keyring, csms::unit::test_key(99), "file", time.clock()};
-  csms::api::AccessSettings access{csms::auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
-  std::unique_ptr<csms::audit::AuditLog> audit = csms::unit::expect_ok(csms::audit::AuditLog::open(dir / "audit.log"));
-  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store}};
-  csms::http::Peer peer = csms::unit::own_unix_peer();
-  csms::http::HeaderList headers;
-
-  Reply call(Method method, const std::string& target, const std::string& body = "") {
-    return csms::unit::call_api(api, method, target, body, peer, headers);
-  }
-  Reply get(const std::string& target) { return call(Method::kGet, target); }
-  Reply post(const std::string& target, const std::string& body) { return call(Method::kPost, target, body); }
-  Reply del(const std::string& target) { return call(Method::kDelete, target); }
-
+struct TagEnv : csms::unit::ApiEnv {
   /// Creates a secret through the API and returns its id.
   std::string create_secret(const std::string& name) {
     const auto reply = post(kSecrets, json::serialize(json::object{{"name", name}, {"secret_string", "v"}}));

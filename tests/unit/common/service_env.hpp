@@ -7,6 +7,8 @@
 #include "crypto/keyring.hpp"
 #include "crypto/sealer.hpp"
 #include "domain/secret_backup.hpp"
+#include "domain/event_service.hpp"
+#include "domain/rotation_service.hpp"
 #include "domain/secret_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -43,6 +45,9 @@ struct ServiceEnv {
   /// The backup key is derived from a master key of its own here; the daemon derives it from its real one.
   crypto::BackupSealer backup_sealer = expect_ok(crypto::BackupSealer::from_master_key(test_key(77).span()));
   domain::SecretBackup backups{*store, sealer, backup_sealer, time.clock()};
+  domain::EventService events{*store, time.clock()};
+  /// Without a rotation runner: RotateSecret is refused (tests that rotate build their own RotationService).
+  domain::RotationService rotation{*store, sealer, time.clock(), nullptr};
 
   /// Creates a secret holding a string value in `project` (default kProject).
   core::Secret create(const std::string& name, std::string_view value = "value-1",

@@ -1,0 +1,211 @@
+// rotation_service.cpp: rotation requests and tasks, the auto-rotation schedule and running a rotation.
+#include "domain/rotation_service.hpp"
+
+#include "crypto/random.hpp"
+#include "domain/event_firing.hpp"
+#include "domain/service_support.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace csms::domain {
+namespace {
+
+constexpr std::size_t kTasksPerPass = 20;
+constexpr std::size_t kDueSecretsPerPass = 200;
+
+// rotation_config's SecretSubType decides the task's operate_type; anything else rotates a single user.
+std::string operate_type(const core::Secret& secret) {
+  if (secret.rotation_config && secret.rotation_config->find("\"MultiUser\"") != std::string::npos) {
+    return "MULTI_USER";
+  }
+  return "SINGLE_USER";
+}
+
+core::RotationTask new_task(const core::Secret& secret, core::EpochMillis now) {
+  core::RotationTask task;
+  task.id = crypto::random_uuid();
+  task.project_id = secret.project_id;
+  task.secret_name = secret.name;
+  task.rotation_func_urn = secret.rotation_func_urn;
+  task.status = std::string(core::kTaskRunning);
+  task.operate_type = operate_type(secret);
+  task.task_time = now;
+  return task;
+}
+
+}  // namespace
+
+bool is_utf8(std::string_view bytes) {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto lead = static_cast<unsigned char>(bytes[i]);
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead & 0xE0) == 0xC0) {
+      extra = 1;
+      code = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      extra = 2;
+      code = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      extra = 3;
+      code = lead & 0x07;
+    } else {
+      return false;
+    }
+    if (bytes.size() - i <= extra) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(bytes[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr std::uint32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+    if (code < kMinimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::string RotationService::command_request(const core::RotationTask& task, const core::Secret& secret) {
+  boost::json::object request;
+  request["task_id"] = task.id;
+  request["project_id"] = secret.project_id;
+  request["secret_id"] = secret.id;
+  request["secret_name"] = secret.name;
+  request["secret_type"] = secret.secret_type;
+  request["operate_type"] = task.operate_type;
+  request["next_version_id"] = core::version_id(secret.last_version_number + 1);
+  if (secret.rotation_config) request["rotation_config"] = *secret.rotation_config;
+  if (secret.rotation_func_urn) request["rotation_func_urn"] = *secret.rotation_func_urn;
+  return boost::json::serialize(request);
+}
+
+core::Result<core::RotationTask> RotationService::request_rotation(const std::string& project_id,
+                                                                   const std::string& name) {
+  const core::EpochMillis now = clock_();
+  CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
+  CSMS_TRY_ASSIGN(const auto secret, support::require_secret(*txn, project_id, name));
+  CSMS_TRY(support::require_usable(secret));
+  if (secret.secret_type == "COMMON") {
+    return core::make_error(core::Errc::kInvalidRequest,
+                            "RotateSecret does not support COMMON secrets; only RDS-FG and GaussDB-FG secrets rotate");
+  }
+  if (runner_ == nullptr) {
+    return core::make_error(core::Errc::kInvalidRequest,
+                            "rotation is not configured: start csmsd with --rotation-command PATH "
+                            "(see docs/events-and-rotation.md)");
+  }
+  const core::RotationTask task = new_task(secret, now);
+  CSMS_TRY(txn->insert_rotation_task(task));
+  CSMS_TRY(txn->commit());
+  return task;
+}
+
+core::Result<TaskPage> RotationService::list_tasks(const std::string& project_id, const core::TaskFilter& filter,
+                                                   const std::optional<std::string>& marker, std::size_t limit) {
+  CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));
+  std::optional<std::string_view> after;
+  if (marker) after = *marker;
+  TaskPage page;
+  CSMS_TRY_ASSIGN(page.total, txn->count_rotation_tasks(project_id, filter));
+  CSMS_TRY_ASSIGN(page.tasks, txn->list_rotation_tasks(project_id, filter, after, limit + 1));
+  page.has_more = page.tasks.size() > limit;
+  if (page.has_more) page.tasks.resize(limit);
+  return page;
+}
+
+core::Result<std::size_t> RotationService::schedule_due_rotations() {
+  if (runner_ == nullptr) return std::size_t{0};
+  const core::EpochMillis now = clock_();
+  CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
+  CSMS_TRY_ASSIGN(auto due, txn->list_secrets_due_for_rotation(now, kDueSecretsPerPass));
+  for (core::Secret& secret : due) {
+    CSMS_TRY(txn->insert_rotation_task(new_task(secret, now)));
+    // Moved on now, so the next check does not queue the same rotation again while this one runs.
+    secret.next_rotation_time = support::next_rotation_time(secret, now);
+    CSMS_TRY(txn->update_secret(secret));
+  }
+  CSMS_TRY(txn->commit());
+  return due.size();
+}
+
+core::Result<std::size_t> RotationService::run_pending() {
+  if (runner_ == nullptr) return std::size_t{0};
+  std::vector<core::RotationTask> tasks;
+  {
+    CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));
+    CSMS_TRY_ASSIGN(tasks, txn->list_running_rotation_tasks(kTasksPerPass));
+  }
+  for (core::RotationTask& task : tasks) CSMS_TRY(run_task(std::move(task)));
+  return tasks.size();
+}
+
+core::Status RotationService::run_task(core::RotationTask task) {
+  task.attempt_nums += 1;
+  std::string request;
+  {
+    CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));
+    CSMS_TRY_ASSIGN(const auto secret, txn->find_secret(task.project_id, task.secret_name));
+    if (!secret) return finish_failed(std::move(task), "CSMS.0005", "the secret no longer exists");
+    if (auto usable = support::require_usable(*secret); !usable) {
+      return finish_failed(std::move(task), "CSMS.0109", usable.error().detail);
+    }
+    request = command_request(task, *secret);
+  }
+  // No transaction is open while the command runs.
+  auto value = runner_->new_value(request);
+  if (!value) return finish_failed(std::move(task), "CSMS.0001", "the rotation command failed: " + value.error().detail);
+  if (value->bytes.size() > kMaxRotatedValueBytes || !is_utf8(value->bytes.view())) {
+    return finish_failed(std::move(task), "CSMS.0002",
+                         "the rotation command's output is not UTF-8 text of at most 32768 bytes");
+  }
+
+  const core::EpochMillis now = clock_();
+  CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
+  auto secret = txn->find_secret(task.project_id, task.secret_name);
+  if (!secret) return secret.error();
+  if (!*secret) {
+    txn.reset();
+    return finish_failed(std::move(task), "CSMS.0005", "the secret was deleted while the rotation ran");
+  }
+  if (auto usable = support::require_usable(**secret); !usable) {
+    txn.reset();
+    return finish_failed(std::move(task), "CSMS.0109", usable.error().detail);
+  }
+  core::Secret& rotated = **secret;
+  CSMS_TRY_ASSIGN(const auto metadata,
+                  support::add_version(*txn, rotated, sealer_, *value, std::nullopt, std::nullopt, now));
+  rotated.rotation_time = now;
+  rotated.next_rotation_time = support::next_rotation_time(rotated, now);
+  CSMS_TRY(txn->update_secret(rotated));
+  task.status = std::string(core::kTaskSuccess);
+  task.version_id = core::version_id(metadata.number);
+  task.error_code.reset();
+  task.error_msg.reset();
+  CSMS_TRY(txn->update_rotation_task(task));
+  CSMS_TRY(fire_event(*txn, rotated, core::kEventRotated, EventFacts{metadata.number, std::nullopt, std::nullopt}, now));
+  return txn->commit();
+}
+
+core::Status RotationService::finish_failed(core::RotationTask task, const std::string& code,
+                                            const std::string& message) {
+  const core::EpochMillis now = clock_();
+  CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
+  task.status = std::string(core::kTaskFailed);
+  task.error_code = code;
+  task.error_msg = message;
+  CSMS_TRY(txn->update_rotation_task(task));
+  CSMS_TRY_ASSIGN(const auto secret, txn->find_secret(task.project_id, task.secret_name));
+  if (secret) {
+    CSMS_TRY(fire_event(*txn, *secret, core::kEventRotatedFailed, EventFacts{std::nullopt, std::nullopt, message},
+                        now));
+  }
+  return txn->commit();
+}
+
+}  // namespace csms::domain
