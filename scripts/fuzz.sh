@@ -23,6 +23,8 @@ run_dir=${CSMSD_FUZZ_RUN_DIR:-$build/fuzz-runs/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$run_dir"
 # Leaks are checked per input; ASan's own checks abort so that libFuzzer records the input.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1}
+# libcrypto's own thread-local allocations are not leaks of ours (see fuzz/lsan.supp).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/fuzz/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=()
 for target in "${targets[@]}"; do
