@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs the Debian 12 packages csmsd needs that are missing (build, or build+test).
-# Usage: scripts/install-deps.sh [build|test|python-sdk]
+# Usage: scripts/install-deps.sh [build|test|python-sdk|fuzz]
 set -euo pipefail
 
 profile=${1:-build}
@@ -16,11 +16,14 @@ if [[ $profile == test ]]; then
   # The interop suite drives the daemon through the official npm SDK core; any Node.js >= 18 with npm will do.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
+elif [[ $profile == fuzz ]]; then
+  # libFuzzer and the sanitizer runtimes come with clang 14's compiler-rt; python3 regenerates the seed corpora.
+  packages+=(clang libclang-rt-14-dev python3)
 elif [[ $profile == python-sdk ]]; then
   packages=(python3 python3-requests python3-requests-toolbelt python3-simplejson python3-pyasn1 python3-defusedxml
             python3-bson python3-yaml python3-six openssl)
 elif [[ $profile != build ]]; then
-  echo "usage: $0 [build|test|python-sdk]" >&2
+  echo "usage: $0 [build|test|python-sdk|fuzz]" >&2
   exit 2
 fi
 

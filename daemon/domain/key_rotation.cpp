@@ -24,7 +24,9 @@ core::Result<MasterKeyStatus> KeyRotation::status() {
   status.source = source_;
   for (const core::DataKeyRecord& key : keys) status.keys.push_back(KeyUsage{key.key_id, 0});
   for (const auto& [key_id, rows] : counts) {
-    auto found = std::find_if(status.keys.begin(), status.keys.end(), [&](const KeyUsage& k) { return k.key_id == key_id; });
+    // Captured by copy under its own name: clang before 16 cannot capture a structured binding (C++20 P1091).
+    auto found = std::find_if(status.keys.begin(), status.keys.end(),
+                              [id = key_id](const KeyUsage& k) { return k.key_id == id; });
     if (found == status.keys.end()) {
       status.keys.push_back(KeyUsage{key_id, rows});
     } else {

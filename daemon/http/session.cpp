@@ -2,6 +2,7 @@
 #include "http/server.hpp"
 
 #include "http/streams.hpp"
+#include "http/wire.hpp"
 #include "log/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -13,14 +14,10 @@
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <array>
-#include <cctype>
 
 #include <string.h>
 
@@ -30,64 +27,6 @@ namespace {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-
-// Bodies live in wiping strings: a request or response body may hold a secret value.
-using SecureBody = bhttp::basic_string_body<char, std::char_traits<char>, core::WipingAllocator<char>>;
-using ReadBuffer = beast::basic_flat_buffer<core::WipingAllocator<char>>;
-// Header fields too: X-Auth-Token and Authorization are credentials.
-using SecureFields = bhttp::basic_fields<core::WipingAllocator<char>>;
-
-Method to_method(bhttp::verb verb) {
-  // An if-chain, not a switch: Beast's verb enum has dozens of WebDAV verbs that all mean "not served".
-  if (verb == bhttp::verb::get) return Method::kGet;
-  if (verb == bhttp::verb::post) return Method::kPost;
-  if (verb == bhttp::verb::put) return Method::kPut;
-  if (verb == bhttp::verb::delete_) return Method::kDelete;
-  return Method::kOther;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-Request to_request(bhttp::request<SecureBody, SecureFields>&& message, Peer peer, std::string request_id) {
-  Request request;
-  request.method = to_method(message.method());
-  request.method_name = std::string(message.method_string());
-  request.target = std::string(message.target());
-  const std::size_t question = request.target.find('?');
-  request.path = request.target.substr(0, question);
-  if (question != std::string::npos) request.raw_query = request.target.substr(question + 1);
-  for (const auto& field : message) request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
-  request.body = std::move(message.body());
-  request.request_id = std::move(request_id);
-  request.peer = std::move(peer);
-  return request;
-}
-
-bhttp::response<SecureBody> to_message(Response&& response, unsigned version, bool keep_alive,
-                                        const std::string& request_id) {
-  bhttp::response<SecureBody> message{static_cast<bhttp::status>(response.status), version};
-  message.set(bhttp::field::server, "csmsd");
-  message.set("X-Request-Id", request_id);
-  for (const auto& [name, value] : response.headers) message.set(name, value);
-  if (!response.body.empty()) message.set(bhttp::field::content_type, response.content_type);
-  message.body() = std::move(response.body);
-  message.keep_alive(keep_alive);
-  message.prepare_payload();
-  // RFC 9110 8.6: no Content-Length on 204.
-  if (response.status == 204) message.erase(bhttp::field::content_length);
-  return message;
-}
-
-// Errors that mean the peer sent something that is not HTTP, as opposed to going away or timing out.
-bool is_protocol_error(const boost::system::error_code& ec) {
-  if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
-  return ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
-         ec != bhttp::error::header_limit && ec != bhttp::error::body_limit;
-}
 
 }  // namespace
 
@@ -138,9 +77,8 @@ net::awaitable<void> Server::run_session(Stream stream, Peer peer, LiveSession l
   }
 
   while (usable && !draining_) {
-    bhttp::request_parser<SecureBody, core::WipingAllocator<char>> parser;
-    parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
-    parser.body_limit(limits_.body_bytes);
+    RequestParser parser;
+    apply_limits(parser, limits_);
     entry.busy = false;
     transport.expires_after(limits_.idle_timeout);
     auto [read_error, read_bytes] =
@@ -166,10 +104,7 @@ net::awaitable<void> Server::run_session(Stream stream, Peer peer, LiveSession l
     const std::string request_id = next_request_id();
 
     if (read_error) {
-      std::optional<TransportError> failure;
-      if (read_error == bhttp::error::header_limit) failure = TransportError::kHeaderTooLarge;
-      if (read_error == bhttp::error::body_limit) failure = TransportError::kBodyTooLarge;
-      if (is_protocol_error(read_error)) failure = TransportError::kMalformedRequest;
+      const std::optional<TransportError> failure = classify_read_error(read_error);
       if (!failure) break;  // closed, reset or timed out: nobody to answer
       log::debug("rejected request", {{"request_id", request_id}, {"reason", read_error.message()}});
       auto message = to_message(handler_.transport_error(*failure, request_id, peer), 11, false, request_id);

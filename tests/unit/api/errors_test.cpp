@@ -79,3 +79,17 @@ TEST_CASE("the nested shape wraps the same fields in error", "[unit][api][errors
 }
 
 }  // namespace
+
+TEST_CASE("an error message quoting bytes that are not UTF-8 is still JSON text (found by fuzz_http_request)",
+          "[unit][api][errors]") {
+  // A path of raw bytes, a truncated sequence, an overlong '/', a surrogate, and well-formed two- to four-byte ones.
+  const std::string detail = "no operation is served at /v1/\x89\x9a/\xE2\x82 \xC0\xAF \xED\xA0\x80 \xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80";
+  const auto response = csms::api::error_response(csms::core::make_error(Errc::kInvalidRequest, detail));
+  boost::system::error_code ec;
+  const auto body = boost::json::parse(std::string(response.body.begin(), response.body.end()), ec);
+  REQUIRE_FALSE(ec);
+  const std::string message(body.at("error_msg").as_string());
+  const std::string bad = "\xEF\xBF\xBD";
+  CHECK(message == "The request is invalid. no operation is served at /v1/" + bad + bad + "/" + bad + bad + " " + bad +
+                       bad + " " + bad + bad + bad + " \xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+}
