@@ -5,11 +5,15 @@
 #include "audit/audit_log.hpp"
 #include "auth/peer_rules.hpp"
 #include "core/credential.hpp"
+#include "crypto/backup_sealer.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/keyring.hpp"
 #include "crypto/sealer.hpp"
 #include "domain/credential_service.hpp"
+#include "domain/event_service.hpp"
 #include "domain/key_rotation.hpp"
+#include "domain/rotation_service.hpp"
+#include "domain/secret_backup.hpp"
 #include "domain/secret_service.hpp"
 #include "log/log.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -148,9 +152,15 @@ class Vault {
   domain::CredentialService credentials_{*store_, sealer_, clock_};
   domain::KeyRotation keys_{*store_, keyring_, fixed_key(99), "file", clock_};
   api::AccessSettings access_{auth::default_peer_rules(::getuid()), std::chrono::minutes(15), clock_};
+  crypto::BackupSealer backup_sealer_ =
+      must(crypto::BackupSealer::from_master_key(fixed_key(77).span()), "derive the backup key");
+  domain::SecretBackup backups_{*store_, sealer_, backup_sealer_, clock_};
+  domain::EventService events_{*store_, clock_};
+  // No rotation command: RotateSecret answers its "not configured" error, which is still a path worth fuzzing.
+  domain::RotationService rotation_{*store_, sealer_, clock_, nullptr};
   std::unique_ptr<audit::AuditLog> audit_ = must(audit::AuditLog::open(dir_ / "audit.log"), "open audit log");
-  std::unique_ptr<api::Api> api_ =
-      std::make_unique<api::Api>(api::ApiContext{secrets_, credentials_, keys_, access_, *audit_, *store_});
+  std::unique_ptr<api::Api> api_ = std::make_unique<api::Api>(
+      api::ApiContext{secrets_, credentials_, keys_, access_, *audit_, *store_, backups_, events_, rotation_});
 };
 
 Vault& vault() {
