@@ -22,4 +22,16 @@ boost::json::object stage(const core::Stage& stage, const std::string& secret_na
 boost::json::object page_info(std::size_t count, const std::optional<std::string>& first,
                               const std::optional<std::string>& last, bool has_more);
 
+/// page_info of a page of named items (secrets, events), whose markers are names.
+template <typename Page>
+boost::json::object page_info_by_name(const Page& page) {
+  std::optional<std::string> first;
+  std::optional<std::string> last;
+  if (!page.items.empty()) {
+    first = page.items.front().name;
+    last = page.items.back().name;
+  }
+  return page_info(page.items.size(), first, last, page.has_more);
+}
+
 }  // namespace csms::api::codec

@@ -110,14 +110,7 @@ core::Result<http::Response> list_secret_events(ApiContext& context, const Call&
   CSMS_TRY_ASSIGN(const auto page, context.events.list_events(call.project_id(), marker, limit));
   boost::json::array events;
   for (const core::Event& event : page.items) events.push_back(codec::event(event));
-  std::optional<std::string> first;
-  std::optional<std::string> last;
-  if (!page.items.empty()) {
-    first = page.items.front().name;
-    last = page.items.back().name;
-  }
-  return json_response(boost::json::object{
-      {"events", std::move(events)}, {"page_info", codec::page_info(page.items.size(), first, last, page.has_more)}});
+  return json_response(boost::json::object{{"events", std::move(events)}, {"page_info", codec::page_info_by_name(page)}});
 }
 
 core::Result<http::Response> show_secret_event(ApiContext& context, const Call& call) {

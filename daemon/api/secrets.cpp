@@ -32,14 +32,7 @@ core::Result<http::Response> list_secrets(ApiContext& context, const Call& call)
   CSMS_TRY_ASSIGN(const auto page, context.secrets.list_secrets(call.project_id(), marker, event_name, limit));
   boost::json::array secrets;
   for (const core::Secret& secret : page.items) secrets.push_back(codec::secret(secret));
-  std::optional<std::string> first;
-  std::optional<std::string> last;
-  if (!page.items.empty()) {
-    first = page.items.front().name;
-    last = page.items.back().name;
-  }
-  return json_response(boost::json::object{
-      {"secrets", std::move(secrets)}, {"page_info", codec::page_info(page.items.size(), first, last, page.has_more)}});
+  return json_response(boost::json::object{{"secrets", std::move(secrets)}, {"page_info", codec::page_info_by_name(page)}});
 }
 
 core::Result<http::Response> show_secret(ApiContext& context, const Call& call) {
