@@ -51,11 +51,16 @@ core::Result<core::SecureString> generate_password(const PasswordOptions& option
   for (const std::string& characters : classes) alphabet += characters;
 
   core::SecureString password;
-  password.reserve(length);
+  // Past the small-string buffer, so every character lives in the wiped heap block and none on the stack; each is
+  // drawn straight into it (no temporary string holds a part of the password).
+  password.reserve(std::max<std::size_t>(length, 32));
+  const auto draw_from = [&password](const std::string& characters) {
+    password.push_back(characters[crypto::random_below(static_cast<std::uint32_t>(characters.size()))]);
+  };
   if (options.require_each_included_type) {
-    for (const std::string& characters : classes) password += crypto::random_string(characters, 1);
+    for (const std::string& characters : classes) draw_from(characters);
   }
-  password += crypto::random_string(alphabet, length - password.size());
+  while (password.size() < length) draw_from(alphabet);
   if (options.require_each_included_type) {
     // The guaranteed characters would otherwise always lead the password.
     for (std::size_t i = password.size() - 1; i > 0; --i) {
