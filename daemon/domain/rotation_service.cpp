@@ -11,6 +11,13 @@
 namespace csms::domain {
 namespace {
 
+core::TaskFilter running_tasks_of(const std::string& secret_name) {
+  core::TaskFilter filter;
+  filter.secret_name = secret_name;
+  filter.status = std::string(core::kTaskRunning);
+  return filter;
+}
+
 constexpr std::size_t kTasksPerPass = 20;
 constexpr std::size_t kDueSecretsPerPass = 200;
 
@@ -100,6 +107,12 @@ core::Result<core::RotationTask> RotationService::request_rotation(const std::st
                             "rotation is not configured: start csmsd with --rotation-command PATH "
                             "(see docs/events-and-rotation.md)");
   }
+  // Two commands at once would both change the credential, and the vault would keep only the later value.
+  CSMS_TRY_ASSIGN(const auto running, txn->count_rotation_tasks(project_id, running_tasks_of(name)));
+  if (running > 0) {
+    return core::make_error(core::Errc::kInvalidRequest,
+                            "a rotation of " + name + " is already running; ListSecretTask shows when it ends");
+  }
   const core::RotationTask task = new_task(secret, now);
   CSMS_TRY(txn->insert_rotation_task(task));
   CSMS_TRY(txn->commit());
@@ -125,7 +138,8 @@ core::Result<std::size_t> RotationService::schedule_due_rotations() {
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
   CSMS_TRY_ASSIGN(auto due, txn->list_secrets_due_for_rotation(now, kDueSecretsPerPass));
   for (core::Secret& secret : due) {
-    CSMS_TRY(txn->insert_rotation_task(new_task(secret, now)));
+    CSMS_TRY_ASSIGN(const auto running, txn->count_rotation_tasks(secret.project_id, running_tasks_of(secret.name)));
+    if (running == 0) CSMS_TRY(txn->insert_rotation_task(new_task(secret, now)));
     // Moved on now, so the next check does not queue the same rotation again while this one runs.
     secret.next_rotation_time = support::next_rotation_time(secret, now);
     CSMS_TRY(txn->update_secret(secret));
@@ -141,12 +155,30 @@ core::Result<std::size_t> RotationService::run_pending() {
     CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));
     CSMS_TRY_ASSIGN(tasks, txn->list_running_rotation_tasks(kTasksPerPass));
   }
-  for (core::RotationTask& task : tasks) CSMS_TRY(run_task(std::move(task)));
+  // One task that cannot be finished (say the vault is locked) must not hold up the others.
+  core::Status first_failure = core::ok();
+  for (core::RotationTask& task : tasks) {
+    if (auto done = run_task(std::move(task)); !done && first_failure) first_failure = done;
+  }
+  if (!first_failure) return first_failure.error();
   return tasks.size();
 }
 
 core::Status RotationService::run_task(core::RotationTask task) {
-  task.attempt_nums += 1;
+  // The command runs at most once per task: it may already have changed the credential at its target, so running it
+  // again after its value was lost (the daemon stopped, or the vault could not be written) would change it once
+  // more, while the vault still holds neither value.
+  if (task.attempt_nums > 0) {
+    return finish_failed(std::move(task), "CSMS.0001",
+                         "the rotation command ran but its result was never stored (the daemon stopped or the vault "
+                         "could not be written); check the credential at its target, then rotate again");
+  }
+  task.attempt_nums = 1;
+  {
+    CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
+    CSMS_TRY(txn->update_rotation_task(task));
+    CSMS_TRY(txn->commit());
+  }
   std::string request;
   {
     CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));

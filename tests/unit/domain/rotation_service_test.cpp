@@ -226,3 +226,37 @@ TEST_CASE("is_utf8 accepts UTF-8 text and refuses malformed bytes", "[unit][doma
 }
 
 }  // namespace
+
+TEST_CASE("a second RotateSecret while one runs is refused, so two commands never race", "[unit][domain][rotation]") {
+  RotationEnv env;
+  env.database_secret("db");
+  const auto task = expect_ok(env.rotating.request_rotation(P, "db"));
+  const auto again = env.rotating.request_rotation(P, "db");
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == core::Errc::kInvalidRequest);
+  CHECK(again.error().detail.find("already running") != std::string::npos);
+  CHECK(expect_ok(env.rotating.run_pending()) == 1);
+  CHECK(env.only_task(task.id).status == "SUCCESS");
+  expect_ok(env.rotating.request_rotation(P, "db"));  // once it ended, a new one may start
+}
+
+TEST_CASE("a task whose command ran but whose result was lost fails instead of running the command again",
+          "[unit][domain][rotation]") {
+  RotationEnv env;
+  env.database_secret("db");
+  auto task = expect_ok(env.rotating.request_rotation(P, "db"));
+  {
+    // As the worker leaves it when the daemon dies while the command runs: the attempt is recorded, nothing else.
+    auto txn = expect_ok(env.store->begin(csms::store::TransactionMode::kWrite));
+    task.attempt_nums = 1;
+    expect_ok(txn->update_rotation_task(task));
+    expect_ok(txn->commit());
+  }
+  CHECK(expect_ok(env.rotating.run_pending()) == 1);
+  CHECK(env.runner.requests.empty());
+  const auto failed = env.only_task(task.id);
+  CHECK(failed.status == "FAILED");
+  REQUIRE(failed.error_msg.has_value());
+  CHECK(failed.error_msg->find("never stored") != std::string::npos);
+  CHECK(env.stored_versions("db").size() == 1);
+}
