@@ -35,7 +35,7 @@ core::Result<LoopbackUrl> parse_loopback_url(std::string_view url) {
   const std::size_t slash = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, slash);
   LoopbackUrl parsed;
-  parsed.text = std::string(url);
+  parsed.text = std::string(url.substr(0, url.find('?')));
   if (slash != std::string_view::npos) {
     parsed.target = std::string(rest.substr(slash));
     if (parsed.target.front() == '?') parsed.target.insert(parsed.target.begin(), '/');
@@ -80,7 +80,9 @@ core::Status post_json(const LoopbackUrl& url, std::string_view body, std::chron
   beast::tcp_stream stream(io);
   beast::flat_buffer buffer;
   beast::http::request<beast::http::string_body> request{beast::http::verb::post, url.target, 11};
-  request.set(beast::http::field::host, url.host + ":" + std::to_string(url.port));
+  // An IPv6 literal is bracketed in Host (RFC 9110), or "::1:8080" would read as an address without a port.
+  const std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  request.set(beast::http::field::host, host + ":" + std::to_string(url.port));
   request.set(beast::http::field::user_agent, "csmsd");
   request.set(beast::http::field::content_type, "application/json");
   request.body() = std::string(body);

@@ -15,7 +15,7 @@ struct LoopbackUrl {
   std::string host;  ///< an address literal (localhost becomes 127.0.0.1), without brackets
   std::uint16_t port = 80;
   std::string target = "/";  ///< path and query, as given
-  std::string text;          ///< the URL as given, for logs
+  std::string text;          ///< the URL without its query, for logs and errors (a token there stays out of them)
 };
 
 /// kInvalidParameter, with a message saying why, for anything but a plain-http loopback URL: notifications never
