@@ -279,8 +279,13 @@ TEST_CASE("thousands of hostile requests leave the daemon's memory and descripto
   for (int i = 0; i < 3; ++i) round();
   const long rss_after = rss_kib();
   INFO("RSS " << rss_after_warmup << " KiB after warm-up, " << rss_after << " KiB after 3 more rounds");
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan holds freed memory in quarantine, so RSS grows by design; its leak checker covers this build instead.
+  WARN("RSS growth not checked under AddressSanitizer (" << rss_after - rss_after_warmup << " KiB)");
+#else
   // Leaking a request's buffers (each over 1 KiB here) would add more than 3.6 MiB across these 3600 requests.
   CHECK(rss_after - rss_after_warmup < 2048);
+#endif
   CHECK(poll_until([&] { return open_descriptors(daemon.process().pid()) <= descriptors; }, std::chrono::seconds(5)));
   check_still_serving(daemon, client, 1);
 }
