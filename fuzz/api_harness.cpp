@@ -97,6 +97,12 @@ class Vault {
     seed("POST", "/secrets/app-db/versions", R"({"secret_string":"v2","version_stages":["SYSCURRENT"]})");
     seed("POST", "/secrets/app-db/stages", R"({"name":"PENDING","version_id":"v1"})");
     seed("POST", "/secrets", R"({"name":"fuzz","secret_binary":"AAEC"})");
+    app_db_id_ = id_of_secret("app-db");
+    seed("POST", "/csms/" + app_db_id_ + "/tags", R"({"tag":{"key":"env","value":"prod"}})");
+    seed("POST", "/csms/events",
+         R"({"name":"fuzz-event","event_types":["SECRET_VERSION_CREATED","SECRET_DELETED"],"state":"ENABLED",)"
+         R"("notification":{"target_type":"SMN","target_id":"urn:smn:region:0123:topic","target_name":"topic"}})");
+    seed("PUT", "/secrets/fuzz", R"({"event_subscriptions":["fuzz-event"]})");
   }
   Vault(const Vault&) = delete;
   Vault& operator=(const Vault&) = delete;
@@ -109,6 +115,17 @@ class Vault {
   }
 
   api::Api& api() { return *api_; }
+
+  // Unsigned requests only: a signature covers the path, so a signed one keeps the placeholder (and gets 404).
+  void resolve_seeded_ids(http::Request& request) const {
+    if (!request.header("authorization").empty()) return;
+    for (std::string* text : {&request.target, &request.path}) {
+      for (auto at = text->find(kAppDbIdPlaceholder); at != std::string::npos;
+           at = text->find(kAppDbIdPlaceholder, at + app_db_id_.size())) {
+        text->replace(at, kAppDbIdPlaceholder.size(), app_db_id_);
+      }
+    }
+  }
 
  private:
   // The fixed AK/SK and token go in as CredentialService::create stores them (it draws random ones).
@@ -136,11 +153,26 @@ class Vault {
     must(txn->commit(), "commit credentials");
   }
 
-  void seed(std::string_view method, std::string_view resource, std::string_view body) {
+  http::Response seed(std::string_view method, std::string_view resource, std::string_view body) {
     const std::string target = "/v1/" + std::string(kProject) + std::string(resource);
     auto request = make_request(method, target, body, owner_peer());
-    const auto response = run(*api_, request);
-    if (response.status != 200) die("seeding " + target + " answered " + std::to_string(response.status));
+    auto response = run(*api_, request);
+    if (response.status != 200 && response.status != 204) {
+      die("seeding " + target + " answered " + std::to_string(response.status));
+    }
+    return response;
+  }
+
+  std::string id_of_secret(std::string_view name) {
+    const auto shown = seed("GET", "/secrets/" + std::string(name), "");
+    boost::system::error_code ec;
+    const auto json = boost::json::parse(std::string_view(shown.body.data(), shown.body.size()), ec);
+    const auto* secret = json.is_object() ? json.as_object().if_contains("secret") : nullptr;
+    const auto* id = secret != nullptr && secret->is_object() ? secret->as_object().if_contains("id") : nullptr;
+    if (ec || id == nullptr || !id->is_string()) die("ShowSecret of a seeded secret has no id");
+    const std::string text(id->as_string());
+    if (text.size() != kAppDbIdPlaceholder.size()) die("a secret id is not as long as the placeholder");
+    return text;
   }
 
   std::filesystem::path dir_ = make_temp_dir();
@@ -161,6 +193,7 @@ class Vault {
   std::unique_ptr<audit::AuditLog> audit_ = must(audit::AuditLog::open(dir_ / "audit.log"), "open audit log");
   std::unique_ptr<api::Api> api_ = std::make_unique<api::Api>(
       api::ApiContext{secrets_, credentials_, keys_, access_, *audit_, *store_, backups_, events_, rotation_});
+  std::string app_db_id_;
 };
 
 Vault& vault() {
@@ -193,7 +226,11 @@ http::Peer tcp_peer() {
   return peer;
 }
 
-http::Response handle(http::Request& request) { return run(vault().api(), request); }
+http::Response handle(http::Request& request) {
+  Vault& current = vault();
+  current.resolve_seeded_ids(request);
+  return run(current.api(), request);
+}
 
 http::Response transport_error(http::TransportError error, const std::string& request_id, const http::Peer& peer) {
   return vault().api().transport_error(error, request_id, peer);

@@ -21,14 +21,19 @@ inline constexpr std::string_view kToken = "csmst_fuzzFUZZfuzzFUZZfuzzFUZZfuzzFU
 /// 2024-01-01T12:00:00Z, the X-Sdk-Date of the signing.md vectors: the API's clock stands still there.
 inline constexpr core::EpochMillis kNow = 1'704'110'400'000;
 
+/// The vault draws secret ids at random, so inputs name "app-db" in id-addressed routes (tags) by this placeholder;
+/// handle() replaces it (same length) with the real id in unsigned requests.
+inline constexpr std::string_view kAppDbIdPlaceholder = "00000000-0000-4000-8000-0000000a99db";
+
 /// The daemon's own uid on its Unix socket: admin by the default peer rules, so requests reach the handlers.
 http::Peer owner_peer();
 /// An anonymous TCP peer: only a signature or a token authenticates it.
 http::Peer tcp_peer();
 
 /// Runs `request` through api::Api::handle as a session would (on an io_context, writes in a group commit) and
-/// returns the response. The vault behind it holds two seeded secrets ("app-db" with versions v1 and v2 and a stage
-/// "PENDING", and "fuzz"), the access key and the token above. It is rebuilt from scratch every `rebuild_every`
+/// returns the response. The vault behind it holds two seeded secrets ("app-db" with versions v1 and v2, a stage
+/// "PENDING" and the tag env=prod, and "fuzz", subscribed to the event "fuzz-event"), the access key and the token
+/// above. It is rebuilt from scratch every `rebuild_every`
 /// calls so that what the fuzzer creates does not pile up without bound.
 http::Response handle(http::Request& request);
 /// What a session answers for a request the parser refused.

@@ -26,8 +26,9 @@ struct Operation {
   std::string_view resource;  ///< after /v1/{project_id}, or a full /v1/csmsd path
 };
 
-// Every operation of the route table that reads a body (routes.cpp), on the secrets api_harness seeds.
-constexpr std::array<Operation, 8> kOperations{{
+// Every operation of the route table that reads a body (routes.cpp), on the secrets api_harness seeds. New ones go
+// at the end: the seeds' first bytes keep choosing what they chose (fuzz/make_corpus.py BODY_OPERATIONS).
+constexpr std::array<Operation, 17> kOperations{{
     {"POST", "/secrets"},                                        // CreateSecret
     {"PUT", "/secrets/app-db"},                                  // UpdateSecret
     {"POST", "/secrets/fuzz/scheduled-deleted-tasks/create"},    // DeleteSecretForSchedule
@@ -36,14 +37,28 @@ constexpr std::array<Operation, 8> kOperations{{
     {"POST", "/secrets/app-db/stages"},                          // CreateSecretStage
     {"PUT", "/secrets/app-db/stages/PENDING"},                   // UpdateSecretStage
     {"POST", "/v1/csmsd/credentials"},                           // CreateCredential
+    {"POST", "/csms/00000000-0000-4000-8000-0000000a99db/tags"},  // CreateSecretTag (kAppDbIdPlaceholder)
+    {"POST", "/csms/00000000-0000-4000-8000-0000000a99db/tags/action"},  // BatchCreateOrDeleteTags
+    {"POST", "/csms/resource_instances/action"},                 // ListResourceInstances
+    {"POST", "/csms/events"},                                    // CreateSecretEvent
+    {"PUT", "/csms/events/fuzz-event"},                          // UpdateSecretEvent
+    {"POST", "/secrets/restore"},                                // UploadSecretBlob
+    {"POST", "/csms/generate-password"},                         // GenerateRandomPassword
+    {"POST", "/secrets/batch-import"},                           // BatchImportSecrets
+    {"POST", "/secrets/checker/config"},                         // UpdateSecretsConfig
 }};
+static_assert(kOperations[8].resource.find(fuzz::kAppDbIdPlaceholder) != std::string_view::npos &&
+              kOperations[9].resource.find(fuzz::kAppDbIdPlaceholder) != std::string_view::npos);
 
 // Every body field of csms-api.md sections 1.5-1.9 and of the credential API.
-constexpr std::array<std::string_view, 22> kFields{
+constexpr std::array<std::string_view, 44> kFields{
     "name", "secret_string", "secret_binary", "description", "kms_key_id", "secret_type", "auto_rotation",
     "rotation_period", "rotation_config", "rotation_func_urn", "event_subscriptions", "enterprise_project_id",
     "version_stages", "expire_time", "version_id", "recovery_window_in_days", "type", "role", "projects",
-    "InstanceId", "SecretSubType", "limit"};
+    "InstanceId", "SecretSubType", "limit", "tag", "tags", "key", "value", "values", "action", "sequence", "offset",
+    "matches", "event_types", "state", "notification", "target_type", "target_id", "target_name", "secret_blob",
+    "length", "exclude_characters", "include_space", "require_each_included_type", "secrets",
+    "checking_secret_strength"};
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "fuzz_json_body: %s\n", what);

@@ -73,6 +73,10 @@ def check_vectors():
 
 
 S = f"/v1/{PROJECT}/secrets"
+C = f"/v1/{PROJECT}/csms"
+# fuzz/api_harness.hpp kAppDbIdPlaceholder: the harness puts the seeded secret's real id in its place.
+APP_DB_ID = "00000000-0000-4000-8000-0000000a99db"
+NOTIFICATION = '"notification":{"target_type":"SMN","target_id":"urn:smn:region:0123:topic","target_name":"topic"}'
 # (operation, method, target, body): every row of daemon/api/routes.cpp, bodies as in csms-api.md and docs/auth.md.
 OPERATIONS = [
     ("CreateSecret", "POST", S, '{"name":"db-pass","secret_string":"s3cr3t","description":"smoke"}'),
@@ -107,6 +111,44 @@ OPERATIONS = [
     ("ShowMasterKey", "GET", "/v1/csmsd/master-key", ""),
     ("RotateMasterKey", "POST", "/v1/csmsd/master-key/rotate", ""),
     ("WhoAmI", "GET", "/v1/csmsd/whoami", ""),
+    ("CreateSecretTag", "POST", f"{C}/{APP_DB_ID}/tags", '{"tag":{"key":"team","value":"payments"}}'),
+    ("CreateSecretTag-unicode", "POST", f"{C}/{APP_DB_ID}/tags", '{"tag":{"key":"\u73af\u5883","value":"a b/c"}}'),
+    ("DeleteSecretTag", "DELETE", f"{C}/{APP_DB_ID}/tags/env", ""),
+    ("ListSecretTags", "GET", f"{C}/{APP_DB_ID}/tags", ""),
+    ("BatchCreateOrDeleteTags", "POST", f"{C}/{APP_DB_ID}/tags/action",
+     '{"action":"create","tags":[{"key":"a","value":"1"},{"key":"b","value":""}],"sequence":"s-1"}'),
+    ("BatchCreateOrDeleteTags-delete", "POST", f"{C}/{APP_DB_ID}/tags/action",
+     '{"action":"delete","tags":[{"key":"env","value":"prod"}]}'),
+    ("ListProjectSecretsTags", "GET", f"{C}/tags", ""),
+    ("ListResourceInstances", "POST", f"{C}/resource_instances/action",
+     '{"action":"filter","limit":"10","offset":"0","tags":[{"key":"env","values":["prod","dev"]}],'
+     '"matches":[{"key":"resource_name","value":"app"}]}'),
+    ("ListResourceInstances-count", "POST", f"{C}/resource_instances/action",
+     '{"action":"count","tags":[{"key":"env","values":[]}],"limit":10,"offset":0}'),
+    ("CreateSecretEvent", "POST", f"{C}/events",
+     '{"name":"ev-1","event_types":["SECRET_VERSION_EXPIRED","SECRET_ROTATED"],"state":"ENABLED",' + NOTIFICATION + '}'),
+    ("ListSecretEvents", "GET", f"{C}/events?limit=1&marker=fuzz-event", ""),
+    ("ShowSecretEvent", "GET", f"{C}/events/fuzz-event", ""),
+    ("UpdateSecretEvent", "PUT", f"{C}/events/fuzz-event", '{"state":"DISABLED","event_types":["SECRET_DELETED"]}'),
+    ("DeleteSecretEvent", "DELETE", f"{C}/events/fuzz-event", ""),
+    ("ListNotificationRecords", "GET", f"{C}/notification-records", ""),
+    ("RotateSecret", "POST", S + "/app-db/rotate", ""),
+    ("ListSecretTask", "GET", f"{C}/tasks?secret_name=app-db&status=SUCCESS&limit=5", ""),
+    ("DownloadSecretBlob", "POST", S + "/app-db/backup", ""),
+    ("UploadSecretBlob", "POST", S + "/restore", '{"secret_blob":"Q1NCSwEAAAA="}'),
+    ("GenerateRandomPassword", "POST", f"{C}/generate-password",
+     '{"length":24,"exclude_characters":"0Ol1","exclude_punctuation":true,"include_space":false,'
+     '"require_each_included_type":true}'),
+    ("BatchImportSecrets", "POST", S + "/batch-import",
+     '{"secrets":[{"name":"imp-1","secret_string":"a"},{"name":"app-db","secret_string":"b"},{"name":"bad name"}]}'),
+    ("CreateAgency", "POST", "/v1/csms/agencies", '{"secret_type":"RDS-FG"}'),
+    ("ShowSecretFunctionTemplates", "GET", "/v1/csms/function-templates?secret_type=RDS-FG&engine=mysql", ""),
+    ("ListGrants", "GET", f"{C}/grants?resource_id=x", ""),
+    ("ListUsers", "GET", "/v1/csms/users?offset=0&limit=10", ""),
+    ("CheckSecrets", "POST", S + "/checker/check", '{"type":"x","data":{}}'),
+    ("ShowSecretsConfig", "GET", S + "/checker/config", ""),
+    ("UpdateSecretsConfig", "POST", S + "/checker/config", '{"checking_secret_strength":true}'),
+    ("KeystoneListProjects", "GET", "/v3/projects?name=cn-north-4", ""),
 ]
 
 
@@ -153,7 +195,10 @@ def http_corpus():
 
 
 BODY_OPERATIONS = ["CreateSecret", "UpdateSecret", "DeleteSecretForSchedule", "CreateSecretVersion", "UpdateVersion",
-                   "CreateSecretStage", "UpdateSecretStage", "CreateCredential"]  # fuzz_json_body.cpp kOperations
+                   "CreateSecretStage", "UpdateSecretStage", "CreateCredential", "CreateSecretTag",
+                   "BatchCreateOrDeleteTags", "ListResourceInstances", "CreateSecretEvent", "UpdateSecretEvent",
+                   "UploadSecretBlob", "GenerateRandomPassword", "BatchImportSecrets",
+                   "UpdateSecretsConfig"]  # fuzz_json_body.cpp kOperations, in its order
 
 
 def json_corpus():
