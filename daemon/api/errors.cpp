@@ -1,6 +1,7 @@
 // errors.cpp: the error table lookup and the error body.
 #include "api/errors.hpp"
 
+#include "core/utf8.hpp"
 #include "core/wiping_json.hpp"
 
 #include <boost/json/object.hpp>
@@ -54,54 +55,13 @@ std::string public_detail(const core::Error& error) {
   return error.detail;
 }
 
-// The detail may quote the request (its path, a header); those bytes need not be UTF-8, and JSON text must be. Each
-// byte that does not start a well-formed sequence (RFC 3629: no overlong forms, surrogates or code points past
-// U+10FFFF) becomes U+FFFD.
-std::string well_formed_utf8(std::string_view text) {
-  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;  // the allowed range of the second byte
-    if (lead < 0x80) {
-      length = 1;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    }
-    bool ok = length != 0 && i + length <= text.size();
-    for (std::size_t k = 1; ok && k < length; ++k) {
-      const auto byte = static_cast<unsigned char>(text[i + k]);
-      ok = k == 1 ? (byte >= low && byte <= high) : (byte >= 0x80 && byte <= 0xBF);
-    }
-    if (ok) {
-      out.append(text.substr(i, length));
-      i += length;
-    } else {
-      out.append(kReplacement);
-      ++i;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string error_message(const core::Error& error) {
   const std::string detail = detail_is_internal(error.code) ? public_detail(error) : error.detail;
   std::string message(error_info(error.code).message);
-  if (!detail.empty()) message += " " + well_formed_utf8(detail);
+  // The detail may quote the request (its path, a header); those bytes need not be UTF-8, and JSON text must be.
+  if (!detail.empty()) message += " " + core::utf8::with_replacements(detail);
   return message;
 }
 

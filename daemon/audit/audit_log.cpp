@@ -1,6 +1,8 @@
 // audit_log.cpp: JSON-lines serialisation of audit records and the append-only file behind them.
 #include "audit/audit_log.hpp"
 
+#include "core/utf8.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -16,29 +18,10 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
-// Length of the well-formed UTF-8 sequence starting at text[at], or 0 when it is not one (overlong forms,
-// surrogates and code points above U+10FFFF included), following the table in Unicode 15 section 3.9.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
-  const auto continuation = [&](std::size_t i, unsigned char low = 0x80, unsigned char high = 0xBF) {
-    return at + i < text.size() && byte(i) >= low && byte(i) <= high;
-  };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
-  if (lead == 0xE0) return continuation(1, 0xA0) && continuation(2) ? 3 : 0;
-  if ((lead >= 0xE1 && lead <= 0xEC) || lead == 0xEE || lead == 0xEF) return continuation(1) && continuation(2) ? 3 : 0;
-  if (lead == 0xED) return continuation(1, 0x80, 0x9F) && continuation(2) ? 3 : 0;
-  if (lead == 0xF0) return continuation(1, 0x90) && continuation(2) && continuation(3) ? 4 : 0;
-  if (lead >= 0xF1 && lead <= 0xF3) return continuation(1) && continuation(2) && continuation(3) ? 4 : 0;
-  if (lead == 0xF4) return continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3) ? 4 : 0;
-  return 0;
-}
-
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   for (std::size_t at = 0; at < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, at);
+    const std::size_t length = core::utf8::sequence_length(text, at);
     if (length == 0) {
       out += kReplacement;
       ++at;
