@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# fuzz.sh: builds the libFuzzer targets with clang (build-fuzz) and runs each for a bounded time from the seed corpus.
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (default 60 seconds each, every target)
+# fuzz.sh: builds the libFuzzer targets with clang (build-fuzz) and runs them, side by side, for a bounded time from the
+# seed corpus. Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (default 60 seconds each, every target)
+# A CSMSD_FUZZ_BUILD_DIR already configured with CSMSD_BUILD_FUZZ=ON (scripts/sanitize.sh's) is built as it is.
 # Fails on any crash, leak, timeout or sanitizer report and says where the input that caused it was written. The
 # repository's corpus is not changed: each run works on a copy (new inputs stay in the run directory).
 set -euo pipefail
@@ -13,10 +14,12 @@ targets=("$@")
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2; }
 
 "$root/scripts/install-deps.sh" fuzz
-launcher=()
-command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCSMSD_BUILD_FUZZ=ON \
-  -DCSMSD_BUILD_TESTS=OFF "${launcher[@]}" >/dev/null
+if ! grep -qs '^CSMSD_BUILD_FUZZ:BOOL=ON$' "$build/CMakeCache.txt"; then
+  launcher=()
+  command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCSMSD_BUILD_FUZZ=ON \
+    -DCSMSD_BUILD_TESTS=OFF "${launcher[@]}" >/dev/null
+fi
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 
 run_dir=${CSMSD_FUZZ_RUN_DIR:-$build/fuzz-runs/$(date +%Y%m%d-%H%M%S)}
@@ -26,19 +29,30 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack
 # libcrypto's own thread-local allocations are not leaks of ours (see fuzz/lsan.supp).
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/fuzz/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-failed=()
-for target in "${targets[@]}"; do
-  work="$run_dir/$target"
+# Each target gets its own process, its own copy of the corpus and its own log; they run at the same time.
+run_target() {
+  local target=$1 work="$run_dir/$1" status dict=()
   mkdir -p "$work/corpus" "$work/artifacts"
   cp -r "$root/fuzz/corpus/$target/." "$work/corpus/"
-  dict=()
   [[ -f $root/fuzz/$target.dict ]] && dict=(-dict="$root/fuzz/$target.dict")
-  echo "fuzz.sh: $target for ${seconds}s (log: $work/log)"
   set +e
   (cd "$work" && "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
      -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dict[@]}" "$work/corpus" >"$work/log" 2>&1)
   status=$?
   set -e
+  echo "$status" >"$work/status"
+}
+pids=()
+for target in "${targets[@]}"; do
+  echo "fuzz.sh: $target for ${seconds}s (log: $run_dir/$target/log)"
+  run_target "$target" &
+  pids+=($!)
+done
+wait "${pids[@]}" || true
+failed=()
+for target in "${targets[@]}"; do
+  work="$run_dir/$target"
+  status=$(cat "$work/status" 2>/dev/null || echo 1)
   grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' \
     "$work/log" | sed "s/^/fuzz.sh: $target: /" || true
   grep -oE 'cov: [0-9]+ ft: [0-9]+' "$work/log" | tail -n1 | sed "s/^/fuzz.sh: $target: /" || true

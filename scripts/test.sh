@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # test.sh: installs what is missing, builds csmsd and every test suite, and runs them all with ctest
 # (unit, integration with the crash, storage-fault and hostile-input tests, the interop suite that drives the daemon
-# through the official npm SDK core, and a smoke test of the benchmark tools); then the sanitizer job: the unit and
-# integration suites again under ASan and UBSan (scripts/sanitize.sh; CSMSD_TEST_SANITIZERS=0 skips it). With
-# CSMSD_TEST_FUZZ=1 it also runs each libFuzzer target for CSMSD_FUZZ_SECONDS (default 60) from the corpus in fuzz/
-# (scripts/fuzz.sh); that is off by default: a third full build (clang) does not fit a 2-core CI run's budget yet.
+# through the official npm SDK core, and a smoke test of the benchmark tools); then the sanitizer and fuzzing job
+# (scripts/sanitize.sh, one clang build): the unit and integration suites again under ASan and UBSan, and each
+# libFuzzer target for CSMSD_FUZZ_SECONDS (default 60) from the corpus in fuzz/. CSMSD_TEST_SANITIZERS=0 skips that
+# job, CSMSD_TEST_FUZZ=0 only its fuzzing.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${CSMSD_TEST_BUILD_DIR:-$root/build-test}
@@ -25,7 +25,4 @@ cmake --build "$build" --target check-headers -j"$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
 if [[ ${CSMSD_TEST_SANITIZERS:-1} != 0 ]]; then
   "$root/scripts/sanitize.sh" "$@"
-fi
-if [[ ${CSMSD_TEST_FUZZ:-0} != 0 ]]; then
-  "$root/scripts/fuzz.sh" "${CSMSD_FUZZ_SECONDS:-60}"
 fi
