@@ -1,4 +1,4 @@
-// option_table.hpp: the one table of csmsd's options, from which flags, the config file, the environment and --help come.
+// option_table.hpp: the one table of csmsd options that drives flags, the config file, CSMSD_* variables and --help.
 #pragma once
 
 #include <span>

@@ -1,4 +1,4 @@
-// options.hpp: csmsd's settings, merged from defaults, the config file, CSMSD_* variables and flags (errors all at once).
+// options.hpp: csmsd settings merged from defaults, config file, CSMSD_* variables and flags (all errors at once).
 #pragma once
 
 #include "app/option_table.hpp"

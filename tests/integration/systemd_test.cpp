@@ -1,5 +1,4 @@
-// systemd_test.cpp: the daemon under systemd's protocols: config reload on SIGHUP, socket activation, sd_notify, and
-// the shipped unit files checked by systemd-analyze.
+// systemd_test.cpp: SIGHUP config reload, socket activation, sd_notify, journald prefixes and the unit files' checks.
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
