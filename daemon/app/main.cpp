@@ -1,5 +1,5 @@
-// main.cpp: composition root only: flags → log → vault (store, migrations, key) → service → API → listeners → run
-// → drain.
+// main.cpp: composition root only: options → log → vault (store, migrations, key) → service → API → listeners → run
+// → drain, with systemd's readiness, watchdog and reload protocol around it.
 #include "api/routes.hpp"
 #include "audit/audit_log.hpp"
 #include "auth/peer_rules.hpp"
@@ -8,7 +8,10 @@
 #include "app/local_delivery.hpp"
 #include "app/options.hpp"
 #include "app/prune_timer.hpp"
+#include "app/reload.hpp"
 #include "app/reseal_timer.hpp"
+#include "app/sd_notify.hpp"
+#include "app/socket_activation.hpp"
 #include "app/vault.hpp"
 #include "core/duration.hpp"
 #include "crypto/backup_sealer.hpp"
@@ -27,6 +30,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -39,6 +43,7 @@
 #include <vector>
 
 #include <csignal>
+#include <ctime>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,17 +79,29 @@ int fail(std::string_view what, const csms::core::Error& error) {
   return kExitStartupFailure;
 }
 
+// systemd wants the time of a reload request with RELOADING=1 (CLOCK_MONOTONIC, microseconds).
+std::string reloading_message() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  const auto usec = static_cast<unsigned long long>(now.tv_sec) * 1000000ULL + static_cast<unsigned long long>(now.tv_nsec) / 1000;
+  return "RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace csms;
   auto parsed = app::parse_options(argc, argv);
   if (!parsed.errors.empty()) {
+    // Every error of every layer, then a pointer to the help rather than the whole of it, so that in the journal
+    // the errors are what stands out.
     for (const std::string& error : parsed.errors) std::fprintf(stderr, "csmsd: %s\n", error.c_str());
-    std::fputs(app::usage().c_str(), stderr);
+    std::fputs("csmsd: see csmsd --help for the options\n", stderr);
     return kExitUsage;
   }
   const app::Options& options = parsed.options;
+  // The options the daemon runs with now; a reload compares the re-read ones with these.
+  app::Options running = parsed.options;
   if (options.show_help) {
     std::fputs(app::usage().c_str(), stdout);
     return 0;
@@ -94,6 +111,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   log::configure(options.log_level);
+  if (!options.config_file.empty()) log::info("read the configuration file", {{"file", options.config_file.string()}});
+  // Both read and then clear environment variables, so they run before any thread exists.
+  const app::Notifier notifier = app::Notifier::from_environment();
+  auto inherited = app::take_listen_fds();
+  if (!inherited) return fail("cannot take the sockets systemd passed", inherited.error());
   // Before the key is loaded, so the key never sits in swappable memory or in a core file.
   const app::HardeningReport hardening = app::harden_process();
   if (!hardening.core_dumps_disabled) log::warning("core dumps could not be disabled; a crash may write secrets to disk");
@@ -164,7 +186,15 @@ int main(int argc, char** argv) {
     tls = std::move(*loaded);
   }
   const http::UnixSocketOptions socket_options{options.socket_mode, options.socket_group};
-  for (const app::ListenSpec& listen : options.listens) {
+  // Sockets from systemd replace the default socket; listeners named in the options are served as well.
+  for (const app::InheritedSocket& socket : *inherited) {
+    if (auto adopted = server.adopt_listener(socket.fd, options.allow_remote_tcp, tls); !adopted) {
+      return fail("cannot serve a socket systemd passed", adopted.error());
+    }
+    log::debug("serving a socket passed by systemd", {{"fd", socket.fd}, {"name", socket.name}});
+  }
+  const bool default_replaced = options.listens_defaulted && !inherited->empty();
+  for (const app::ListenSpec& listen : default_replaced ? std::vector<app::ListenSpec>{} : options.listens) {
     core::Status bound = std::visit(
         [&](const auto& spec) -> core::Status {
           if constexpr (std::is_same_v<std::decay_t<decltype(spec)>, app::UnixListen>) {
@@ -188,27 +218,72 @@ int main(int argc, char** argv) {
   app::PruneTimer prune(io, service, options.prune_interval, options.prune_grace);
   app::ResealTimer reseal(io, key_rotation, options.reseal_batch_rows);
   app::EventWorker event_worker(events, rotation, notification_sink, options.event_check_interval);
+  // Pings at half the interval systemd allows, from the thread that runs listeners and timers, so a wedged event
+  // loop stops the pings and systemd restarts the daemon.
+  boost::asio::steady_timer watchdog_timer(io);
+  std::function<void(const boost::system::error_code&)> on_watchdog = [&](const boost::system::error_code& ec) {
+    if (ec) return;
+    notifier.notify("WATCHDOG=1");
+    watchdog_timer.expires_after(*notifier.watchdog() / 2);
+    watchdog_timer.async_wait(on_watchdog);
+  };
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
+    notifier.notify("STOPPING=1");
     log::info("shutting down", {{"signal", signal_number}, {"connections", static_cast<unsigned long long>(server.connection_count())}});
     prune.stop();
     reseal.stop();
+    watchdog_timer.cancel();
     event_worker.stop();
     server.drain([&]() {
       for (auto& context : extra_contexts) context->stop();
       io.stop();
     });
   });
-  // SIGHUP reopens the audit log, so logrotate can move the file away (postrotate: systemctl kill -s HUP).
+  // SIGHUP re-reads the configuration (same flags, current file and environment): what may change at run time is
+  // applied and logged, anything else is logged as waiting for a restart. The audit log is reopened either way, so
+  // logrotate can move the file away (postrotate: systemctl reload csmsd).
   boost::asio::signal_set reload(io, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_reload = [&](const boost::system::error_code& ec, int) {
     if (ec) return;
-    if (auto reopened = (*audit_log)->reopen(); reopened) {
-      log::info("reopened the audit log", {{"file", options.audit_log.string()}});
+    notifier.notify(reloading_message());
+    auto reread = app::parse_options(argc, argv);
+    std::filesystem::path audit_file = running.audit_log;
+    std::optional<std::string> audit_setting;  // recorded as running only once the new file is open
+    if (!reread.errors.empty()) {
+      for (const std::string& error : reread.errors) log::error("configuration error", {{"detail", error}});
+      log::error("configuration not reloaded; running on as before", {{"errors", static_cast<unsigned long long>(reread.errors.size())}});
     } else {
-      log::error("cannot reopen the audit log; still writing to the old file", {{"detail", reopened.error().detail}});
+      const app::ReloadPlan plan = app::plan_reload(running, reread.options);
+      for (const app::OptionChange& change : plan.apply) {
+        if (change.name == "log-level") {
+          log::configure(reread.options.log_level);
+          running.log_level = reread.options.log_level;
+          running.settings[change.name] = change.to;
+        } else if (change.name == "audit-log") {
+          audit_file = reread.options.audit_log;
+          audit_setting = change.to;
+        }
+        log::info("option changed", {{"option", change.name}, {"from", change.from}, {"to", change.to}});
+      }
+      for (const app::OptionChange& change : plan.refuse) {
+        log::warning("option change needs a restart; keeping the running value",
+                     {{"option", change.name}, {"running", change.from}, {"configured", change.to}});
+      }
+      if (plan.apply.empty() && plan.refuse.empty()) log::info("configuration reloaded; nothing changed");
     }
+    if (auto reopened = (*audit_log)->reopen_at(audit_file); reopened) {
+      running.audit_log = audit_file;
+      if (audit_setting) running.settings["audit-log"] = *audit_setting;
+      log::info("reopened the audit log", {{"file", audit_file.string()}});
+    } else {
+      log::error("cannot reopen the audit log; still writing to the old file",
+                 {{"file", audit_file.string()}, {"detail", reopened.error().detail}});
+      // The running setting is left as it was, so the next reload tries the new file again.
+    }
+    notifier.notify("READY=1");
     reload.async_wait(on_reload);
   };
   reload.async_wait(on_reload);
@@ -236,6 +311,12 @@ int main(int argc, char** argv) {
   }
   for (const std::string& endpoint : server.endpoints()) announce("listening on " + endpoint);
   announce("ready");
+  // After migrations, the key check and every listener: from here a client that connects is served.
+  notifier.notify("READY=1\nSTATUS=serving");
+  if (notifier.watchdog()) {
+    log::debug("systemd watchdog enabled", {{"interval_usec", static_cast<unsigned long long>(notifier.watchdog()->count())}});
+    on_watchdog({});
+  }
 
   io.run();
   keep_running.clear();

@@ -1,6 +1,7 @@
-// options.hpp: csmsd's command-line flags, their defaults and their validation (every error reported at once).
+// options.hpp: csmsd settings merged from defaults, config file, CSMSD_* variables and flags (all errors at once).
 #pragma once
 
+#include "app/option_table.hpp"
 #include "auth/peer_rules.hpp"
 #include "http/webhook_client.hpp"
 #include "log/log.hpp"
@@ -8,6 +9,8 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -71,6 +74,14 @@ struct Options {
   log::Level log_level = log::Level::kInfo;
   bool show_help = false;
   bool show_version = false;
+  /// The configuration file that was read; empty when none was.
+  std::filesystem::path config_file;
+  bool config_given = false;  ///< --config or CSMSD_CONFIG named it (then it must exist)
+  /// No listener was configured, so `listens` holds the default socket (socket activation replaces it).
+  bool listens_defaulted = false;
+  /// Each option some layer set, as its winning layer wrote it (a repeatable one's values joined by '\n'):
+  /// what a reload compares to find what changed.
+  std::map<std::string, std::string, std::less<>> settings;
 };
 
 struct ParseResult {
@@ -78,13 +89,27 @@ struct ParseResult {
   std::vector<std::string> errors;
 };
 
-/// Parses argv. Defaults: data directory $XDG_DATA_HOME/csmsd (or ~/.local/share/csmsd); when no --listen is
-/// given, one Unix socket at $XDG_RUNTIME_DIR/csmsd/csmsd.sock (or <data-dir>/csmsd.sock).
+inline constexpr const char* kDefaultConfigFile = "/etc/csmsd/csmsd.conf";
+
+/// What parse_options reads; a test supplies its own environment and default file.
+struct ParseInputs {
+  std::vector<std::string> args;  ///< without argv[0]
+  /// Looks up an environment variable (CSMSD_*); nullopt when unset.
+  std::function<std::optional<std::string>(const std::string&)> getenv;
+  /// Read when neither --config nor CSMSD_CONFIG names a file, and only if it exists.
+  std::filesystem::path default_config = kDefaultConfigFile;
+};
+
+/// Merges, lowest first: built-in defaults, the config file, CSMSD_* environment variables, flags (option_table.hpp
+/// lists them all). Every error of every layer is collected. Defaults: data directory $XDG_DATA_HOME/csmsd (or
+/// ~/.local/share/csmsd); when no listener is given, one Unix socket at $XDG_RUNTIME_DIR/csmsd/csmsd.sock (or
+/// <data-dir>/csmsd.sock); audit log <data-dir>/audit.log.
+ParseResult parse_options(const ParseInputs& inputs);
+
+/// The process's own argv and environment.
 ParseResult parse_options(int argc, const char* const* argv);
 
 /// Parses one --listen value: unix:PATH, HOST:PORT, [IPv6]:PORT or tcp:HOST:PORT.
 bool parse_listen(std::string_view text, ListenSpec& out, std::string& error);
-
-std::string usage();
 
 }  // namespace csms::app

@@ -200,9 +200,17 @@ core::Status AuditLog::reserve(std::size_t bytes) {
   return io_error(path_, "cannot reserve space in", errno);
 }
 
-core::Status AuditLog::reopen() {
-  CSMS_TRY_ASSIGN(const int fd, open_append(path_));
+core::Status AuditLog::reopen() { return reopen_at(path()); }
+
+std::filesystem::path AuditLog::path() const {
   const std::lock_guard lock(mutex_);
+  return path_;
+}
+
+core::Status AuditLog::reopen_at(const std::filesystem::path& file) {
+  CSMS_TRY_ASSIGN(const int fd, open_append(file));
+  const std::lock_guard lock(mutex_);
+  path_ = file;
   // A fresh file has no fragment to step over; only when logrotate left the file in place does the flag carry on.
   if (!same_file(fd, fd_)) partial_line_ = false;
   ::close(fd_);

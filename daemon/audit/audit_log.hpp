@@ -70,15 +70,19 @@ class AuditLog {
   /// on failure the error is returned and records keep going to the old file.
   core::Status reopen();
 
-  const std::filesystem::path& path() const { return path_; }
+  /// Like reopen, but switches to another file (a reloaded --audit-log); on failure the old file stays in use.
+  core::Status reopen_at(const std::filesystem::path& file);
+
+  /// A copy: a reload may switch the file while requests log its name.
+  std::filesystem::path path() const;
 
   static constexpr std::size_t kReserveWindowBytes = 4 << 20;
 
  private:
   AuditLog(std::filesystem::path file, int fd) : path_(std::move(file)), fd_(fd) {}
 
-  const std::filesystem::path path_;
-  std::mutex mutex_;
+  std::filesystem::path path_;  // guarded by mutex_ once the log is shared
+  mutable std::mutex mutex_;
   int fd_;
   // A failed write may have left part of a line behind; the next record then starts on a fresh line so that
   // the fragment cannot corrupt it.

@@ -9,11 +9,16 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <type_traits>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace csms::http {
 
@@ -117,6 +122,54 @@ core::Status Server::listen_tcp(const std::string& address, std::uint16_t port, 
   if (ec) {
     return core::make_error(core::Errc::kUnavailable, std::string(tls ? "cannot listen on tls:" : "cannot listen on tcp:") +
                                                           address + ":" + std::to_string(port) + ": " + ec.message());
+  }
+  listener->tls = std::move(tls);
+  tcp_listeners_.push_back(std::move(listener));
+  return core::ok();
+}
+
+core::Status Server::adopt_listener(int fd, bool allow_non_loopback, std::shared_ptr<net::ssl::context> tls) {
+  const auto refuse = [fd](const std::string& why) {
+    ::close(fd);
+    return core::make_error(core::Errc::kInvalidParameter, "inherited descriptor " + std::to_string(fd) + " " + why);
+  };
+  int type = 0;
+  int listening = 0;
+  socklen_t size = sizeof type;
+  if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &size) != 0 || type != SOCK_STREAM) {
+    return refuse("is not a stream socket");
+  }
+  size = sizeof listening;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || listening == 0) {
+    return refuse("is not listening (an Accept=yes socket unit is not supported)");
+  }
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return refuse("has no address");
+  boost::system::error_code ec;
+  if (address.ss_family == AF_UNIX) {
+    const auto& unix_address = reinterpret_cast<const sockaddr_un&>(address);
+    const std::size_t path_length = length > offsetof(sockaddr_un, sun_path) ? length - offsetof(sockaddr_un, sun_path) : 0;
+    std::string path(unix_address.sun_path, ::strnlen(unix_address.sun_path, path_length));
+    if (path.empty() && path_length > 1) path = "@" + std::string(unix_address.sun_path + 1, path_length - 1);
+    auto listener = std::make_unique<UnixListener>(io_);
+    listener->acceptor.assign(net::local::stream_protocol(), fd, ec);
+    if (ec) return refuse("cannot be served: " + ec.message());
+    listener->path = path;  // file_id stays zero, which matches no file, so shutdown leaves the socket in place
+    unix_listeners_.push_back(std::move(listener));
+    return core::ok();
+  }
+  if (address.ss_family != AF_INET && address.ss_family != AF_INET6) return refuse("is neither a Unix nor a TCP socket");
+  auto listener = std::make_unique<TcpListener>(io_);
+  listener->acceptor.assign(address.ss_family == AF_INET ? net::ip::tcp::v4() : net::ip::tcp::v6(), fd, ec);
+  if (ec) return refuse("cannot be served: " + ec.message());
+  const auto endpoint = listener->acceptor.local_endpoint(ec);
+  if (ec) return core::make_error(core::Errc::kInvalidParameter, "inherited TCP socket: " + ec.message());
+  if (!endpoint.address().is_loopback() && !allow_non_loopback) {
+    // The acceptor owns the descriptor now and closes it when the listener goes away.
+    return core::make_error(core::Errc::kInvalidParameter,
+                            "refusing the inherited TCP socket on non-loopback address " + endpoint.address().to_string() +
+                                " (pass --allow-remote-tcp to override)");
   }
   listener->tls = std::move(tls);
   tcp_listeners_.push_back(std::move(listener));

@@ -46,6 +46,11 @@ class Server {
   core::Status listen_tcp(const std::string& address, std::uint16_t port, bool allow_non_loopback,
                           std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
+  /// Serves a listening stream socket bound by someone else (systemd socket activation), Unix or TCP. A TCP one
+  /// obeys the loopback rule and gets `tls` as listen_tcp does; a Unix one keeps the owner and mode its creator gave
+  /// it, and its file is never removed here (it belongs to whoever bound it). On error the descriptor is closed.
+  core::Status adopt_listener(int fd, bool allow_non_loopback, std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
+
   /// "unix:/path", "tcp:127.0.0.1:8080" and "tls:127.0.0.1:8443" for each listener, with the actual port.
   std::vector<std::string> endpoints() const;
 
