@@ -43,8 +43,10 @@ class Progress {
   explicit Progress(std::string what) : what_(std::move(what)) {}
   void report(std::int64_t done, std::int64_t total, bool last) {
     const auto now = std::chrono::steady_clock::now();
+    if (done == printed_) return;
     if (!last && now - last_ < std::chrono::seconds(1)) return;
     last_ = now;
+    printed_ = done;
     std::fprintf(stderr, "csmsctl: %s: %lld of %lld\n", what_.c_str(), static_cast<long long>(done),
                  static_cast<long long>(total));
   }
@@ -52,6 +54,7 @@ class Progress {
  private:
   std::string what_;
   std::chrono::steady_clock::time_point last_{};
+  std::int64_t printed_ = -1;
 };
 
 core::Error io_error(const std::string& what) {
