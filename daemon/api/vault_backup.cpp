@@ -6,7 +6,7 @@ namespace csms::api::handlers {
 
 // The copy is answered in the body rather than written where the caller says: a path from a request would let an
 // admin credential make the daemon overwrite any file it can write. The body is the database file itself: values
-// stay sealed, and the master key is not in it (docs/backup.md).
+// stay sealed, and the master key is not in it (docs/csmsctl.md).
 core::Result<http::Response> backup_vault(ApiContext& context, const Call&) {
   CSMS_TRY_ASSIGN(store::Snapshot snapshot, context.store.snapshot());
   log::info("whole-vault backup taken", {{"pages", std::to_string(snapshot.pages)},

@@ -48,6 +48,7 @@ struct Entry {
   std::string name;
   core::SecureString value;
   bool binary = false;
+  std::optional<std::string> description;  ///< json only; used when the secret is created
 };
 
 // Parses what append_env_line writes: NAME='...' (quotes may span lines, '\'' is a quote), or NAME=bare text to the
@@ -122,6 +123,9 @@ core::Result<std::vector<Entry>> parse_json_export(std::string_view text) {
     if (!value) return usage_error("import: secret " + printable(entry.name) + " has no value");
     entry.value.assign(value->data(), value->size());
     entry.binary = binary;
+    if (const auto* description = secret->if_contains("description"); description != nullptr && description->is_string()) {
+      entry.description = std::string(description->get_string());
+    }
     entries.push_back(std::move(entry));
   }
   return entries;
@@ -142,14 +146,12 @@ core::Status export_secrets(const Client& client, CommandArgs args) {
   document["project"] = project;
   boost::json::array& exported = document["secrets"].emplace_array();
   core::SecureString env;
-  std::size_t skipped = 0;
   CSMS_TRY(for_each_listed(client, secrets_path(project), "secrets", [&](const boost::json::object& secret) -> core::Status {
     const std::string name = cell(secret.if_contains("name"));
     // Only an ENABLED secret's values can be read; one scheduled for deletion is left out, and said so.
     if (cell(secret.if_contains("state")) != "ENABLED") {
       std::fputs(("csmsctl: export: skipping " + printable(name) + " (state " +
                   printable(cell(secret.if_contains("state"))) + ")\n").c_str(), stderr);
-      ++skipped;
       return core::ok();
     }
     CSMS_TRY_ASSIGN(const boost::json::object version,
@@ -181,7 +183,6 @@ core::Status export_secrets(const Client& client, CommandArgs args) {
   } else {
     CSMS_TRY(write_stdout(bytes));
   }
-  (void)skipped;
   return core::ok();
 }
 
@@ -209,6 +210,7 @@ core::Status import_secrets(const Client& client, CommandArgs args) {
       CSMS_TRY(write_stdout("updated " + printable(entry.name) + "\n"));
     } else {
       body["name"] = entry.name;
+      if (entry.description) body["description"] = *entry.description;
       CSMS_TRY(call(client, "POST", secrets_path(project), &body));
       CSMS_TRY(write_stdout("created " + printable(entry.name) + "\n"));
     }

@@ -249,7 +249,9 @@ TEST_CASE("csmsctl: export and import round trip a project's current values", "[
       {unique_name("ctl-exp"), "it's 'quoted'\nand two lines\n"},
       {unique_name("ctl-exp"), ""},
   };
-  for (const auto& [name, value] : texts) require_ok(in_project(daemon, {"create", name}, value));
+  for (const auto& [name, value] : texts) {
+    require_ok(in_project(daemon, {"create", name, "--description", "about " + name}, value));
+  }
   std::string bytes;
   for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
   const std::string binary_name = unique_name("ctl-exp-bin");
@@ -279,6 +281,8 @@ TEST_CASE("csmsctl: export and import round trip a project's current values", "[
     CHECK(require_ok(ctl(daemon, {"get", name, "--project", other})).out == value);
   }
   CHECK(require_ok(ctl(daemon, {"get", binary_name, "--binary", "--project", other})).out == bytes);
+  const json::value described = parse_json(require_ok(ctl(daemon, {"show", texts[0].first, "--json", "--project", other})));
+  CHECK(get_string(described.as_object(), "description") == "about " + texts[0].first);
 
   // env: text values only, in sh quoting; importing again adds a version to an existing secret.
   require_ok(in_project(daemon, {"delete", binary_name}));
