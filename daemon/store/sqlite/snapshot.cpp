@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <new>
 #include <string>
 
 #include <fcntl.h>
@@ -52,7 +53,14 @@ core::Result<Snapshot> SqliteStore::snapshot() {
   }
   Snapshot snapshot;
   snapshot.pages = copied.pages_total;
-  snapshot.bytes.resize(static_cast<std::size_t>(info.st_size));
+  try {
+    snapshot.bytes.resize(static_cast<std::size_t>(info.st_size));
+  } catch (const std::bad_alloc&) {
+    // With all memory locked (mlockall) a large copy may not fit under RLIMIT_MEMLOCK: an error, not a crash.
+    ::close(in);
+    return core::make_error(core::Errc::kInternal, "no memory for a backup of " + std::to_string(info.st_size) +
+                                                       " bytes");
+  }
   std::size_t filled = 0;
   while (filled < snapshot.bytes.size()) {
     const ssize_t n = ::read(in, snapshot.bytes.data() + filled, snapshot.bytes.size() - filled);
