@@ -84,4 +84,7 @@ core::Result<http::Response> whoami(ApiContext& context, const Call& call);
 core::Result<http::Response> show_master_key(ApiContext& context, const Call& call);
 core::Result<http::Response> rotate_master_key(ApiContext& context, const Call& call);
 
+// vault_backup.cpp (admin API)
+core::Result<http::Response> backup_vault(ApiContext& context, const Call& call);
+
 }  // namespace csms::api::handlers

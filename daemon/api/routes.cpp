@@ -131,6 +131,7 @@ const RouteRow kRoutes[] = {
     {Method::kGet, "/v1/csmsd/master-key", {"ShowMasterKey", handlers::show_master_key, Permission::kManageVault}},
     {Method::kPost, "/v1/csmsd/master-key/rotate",
      {"RotateMasterKey", handlers::rotate_master_key, Permission::kManageVault}},
+    {Method::kPost, "/v1/csmsd/backup", {"BackupVault", handlers::backup_vault, Permission::kManageVault}},
     {Method::kGet, "/v1/csmsd/whoami", {"WhoAmI", handlers::whoami, Permission::kNone}},
 };
 

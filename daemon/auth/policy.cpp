@@ -38,7 +38,7 @@ core::Status authorize(const Caller& caller, Permission permission, std::string_
       return core::ok();
     case Permission::kManageVault:
       if (caller.role != core::Role::kAdmin || !caller.covers_all_projects()) {
-        return deny("the master key is managed only by an admin of every project");
+        return deny("the master key and whole-vault backups are managed only by an admin of every project");
       }
       return core::ok();
   }

@@ -21,8 +21,11 @@ core::Errc errc_for(unsigned status) {
     case 401: return core::Errc::kUnauthenticated;
     case 403: return core::Errc::kForbidden;
     case 404: return core::Errc::kNotFound;
-    case 503: return core::Errc::kUnavailable;
-    default: return status >= 400 && status < 500 ? core::Errc::kInvalidRequest : core::Errc::kInternal;
+    // 400 and 413: the request itself is wrong. 503 stays kInternal: the daemon answered, so it is reachable, and
+    // kUnavailable means "no answer" (exit_codes.hpp).
+    case 400:
+    case 413: return core::Errc::kInvalidRequest;
+    default: return core::Errc::kInternal;
   }
 }
 
@@ -53,8 +56,13 @@ core::Result<boost::json::object> call(const Client& client, std::string_view me
   std::optional<core::SecureString> text;
   if (body != nullptr) text = core::to_json_wiped(*body);
   CSMS_TRY_ASSIGN(const Answer answer, client.request(method, path, text ? &*text : nullptr));
-  if (answer.status < 200 || answer.status > 299) return answer_error(answer);
+  CSMS_TRY(check_status(answer));
   return parse_answer(std::string_view(answer.body.data(), answer.body.size()));
+}
+
+core::Status check_status(const Answer& answer) {
+  if (answer.status < 200 || answer.status > 299) return answer_error(answer);
+  return core::ok();
 }
 
 }  // namespace csms::ctl

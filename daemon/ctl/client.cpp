@@ -1,6 +1,8 @@
 // client.cpp: Beast request/response on a generic stream socket, driven by an io_context with one deadline.
 #include "ctl/client.hpp"
 
+#include "auth/sdk_signature.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,7 +17,11 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <ctime>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace csms::ctl {
 namespace {
@@ -31,8 +37,6 @@ using ReadBuffer = boost::beast::basic_flat_buffer<core::WipingAllocator<char>>;
 using SecureFields = http::basic_fields<core::WipingAllocator<char>>;
 using Request = http::request<SecureBody, SecureFields>;
 
-constexpr std::uint64_t kMaxAnswerBody = 16 * 1024 * 1024;
-
 GenericStream::endpoint to_endpoint(const Target& target) {
   if (target.kind == Target::Kind::kUnix) {
     return GenericStream::endpoint(net::local::stream_protocol::endpoint(target.socket.string()));
@@ -43,8 +47,8 @@ GenericStream::endpoint to_endpoint(const Target& target) {
 // One exchange. Each step is asynchronous only so that it can be abandoned at the deadline.
 class Exchange {
  public:
-  Exchange(const Target& target, std::chrono::milliseconds timeout)
-      : target_(target), timeout_(timeout), deadline_(std::chrono::steady_clock::now() + timeout), socket_(ioc_) {}
+  Exchange(const Target& target, std::chrono::milliseconds timeout, std::uint64_t body_limit)
+      : target_(target), timeout_(timeout), body_limit_(body_limit), deadline_(std::chrono::steady_clock::now() + timeout), socket_(ioc_) {}
 
   ~Exchange() {
     error_code ignored;
@@ -66,7 +70,7 @@ class Exchange {
     const error_code write_ec = ec;
 
     http::response_parser<SecureBody> parser;
-    parser.body_limit(kMaxAnswerBody);
+    parser.body_limit(body_limit_);
     CSMS_TRY(step("receive", ec, [&](auto done) {
       http::async_read(socket_, buffer_, parser, [done](error_code e, std::size_t) { done(e); });
     }));
@@ -107,19 +111,55 @@ class Exchange {
 
   const Target& target_;
   std::chrono::milliseconds timeout_;
+  std::uint64_t body_limit_;
   std::chrono::steady_clock::time_point deadline_;
   net::io_context ioc_;
   GenericStream::socket socket_;
   ReadBuffer buffer_;
 };
 
+// X-Sdk-Date as the SDKs write it: UTC, %Y%m%dT%H%M%SZ.
+std::string sdk_date_now() {
+  const std::time_t seconds = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y%m%dT%H%M%SZ", &utc);
+  return date;
+}
+
+// Signs like the Python SDK: content-type (with a body), host and x-sdk-date, over the exact body bytes.
+void sign(Request& request, const AccessKey& key) {
+  const std::string date = sdk_date_now();
+  request.set("X-Sdk-Date", date);
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (request.count(http::field::content_type) != 0) {
+    headers.emplace_back("content-type", std::string(request[http::field::content_type]));
+  }
+  headers.emplace_back("host", std::string(request[http::field::host]));
+  headers.emplace_back("x-sdk-date", date);
+  std::vector<std::string> signed_headers;
+  for (const auto& header : headers) signed_headers.push_back(header.first);
+  const std::string_view target(request.target().data(), request.target().size());
+  const std::size_t question = target.find('?');
+  const auth::SignedRequestView view{
+      std::string_view(request.method_string().data(), request.method_string().size()), target.substr(0, question),
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1), headers,
+      std::string_view(request.body().data(), request.body().size())};
+  // The Authorization value is an HMAC, not the key: it may sit in an ordinary string.
+  request.set(http::field::authorization,
+              auth::sign_request(view, key.access_key,
+                                 std::string_view(key.secret_key.data(), key.secret_key.size()), signed_headers));
+}
+
 }  // namespace
 
-Client::Client(Target target, std::optional<core::SecureString> token, std::chrono::milliseconds timeout)
-    : target_(std::move(target)), token_(std::move(token)), timeout_(timeout) {}
+Client::Client(Target target, std::optional<core::SecureString> token, std::chrono::milliseconds timeout,
+               std::optional<AccessKey> access_key)
+    : target_(std::move(target)), token_(std::move(token)), timeout_(timeout), access_key_(std::move(access_key)) {}
 
 core::Result<Answer> Client::request(std::string_view method, std::string_view path,
-                                     const core::SecureString* body) const {
+                                     const core::SecureString* body, std::uint64_t body_limit) const {
   Request request;
   request.method_string(method);
   request.target(path);
@@ -136,7 +176,8 @@ core::Result<Answer> Client::request(std::string_view method, std::string_view p
     request.body() = *body;
   }
   request.prepare_payload();
-  return Exchange(target_, timeout_).run(request);
+  if (access_key_) sign(request, *access_key_);
+  return Exchange(target_, timeout_, body_limit).run(request);
 }
 
 }  // namespace csms::ctl

@@ -6,10 +6,21 @@
 #include "ctl/target.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace csms::ctl {
+
+/// An access key pair to sign requests with (SDK-HMAC-SHA256, as the Huawei Cloud SDKs do).
+struct AccessKey {
+  std::string access_key;
+  core::SecureString secret_key;
+};
+
+/// The largest answer body accepted unless a request asks for more (a whole-vault backup does).
+inline constexpr std::uint64_t kDefaultBodyLimit = 16 * 1024 * 1024;
 
 /// An HTTP answer, whatever its status. The body is wiped when released: it may hold a new secret key or token.
 struct Answer {
@@ -21,12 +32,15 @@ struct Answer {
 /// connection never meets one the daemon closed for idleness. Every request, connect included, has one deadline.
 class Client {
  public:
-  Client(Target target, std::optional<core::SecureString> token, std::chrono::milliseconds timeout);
+  /// At most one of `token` and `access_key`; with neither, the daemon decides by the Unix socket peer alone.
+  Client(Target target, std::optional<core::SecureString> token, std::chrono::milliseconds timeout,
+         std::optional<AccessKey> access_key = std::nullopt);
 
   /// `body`, when given, is sent as JSON. A failure to connect, send or read, or a timeout, is
   /// core::Errc::kUnavailable with a message naming the target; any HTTP answer is a value.
   core::Result<Answer> request(std::string_view method, std::string_view path,
-                               const core::SecureString* body = nullptr) const;
+                               const core::SecureString* body = nullptr,
+                               std::uint64_t body_limit = kDefaultBodyLimit) const;
 
   const Target& target() const { return target_; }
 
@@ -34,6 +48,7 @@ class Client {
   Target target_;
   std::optional<core::SecureString> token_;
   std::chrono::milliseconds timeout_;
+  std::optional<AccessKey> access_key_;
 };
 
 }  // namespace csms::ctl

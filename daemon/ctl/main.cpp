@@ -2,6 +2,7 @@
 #include "ctl/args.hpp"
 #include "ctl/client.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/exit_codes.hpp"
 #include "ctl/json_text.hpp"
 #include "ctl/options.hpp"
 
@@ -11,14 +12,12 @@
 
 namespace {
 
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
+using csms::ctl::kExitFailure;
 
 int report(const csms::core::Error& error) {
   std::fprintf(stderr, "csmsctl: %s\n", error.detail.c_str());
-  if (!csms::ctl::is_usage_error(error)) return kExitFailure;
-  std::fputs("run 'csmsctl --help' for usage\n", stderr);
-  return kExitUsage;
+  if (csms::ctl::is_usage_error(error)) std::fputs("run 'csmsctl --help' for usage\n", stderr);
+  return csms::ctl::exit_code_for(error);
 }
 
 }  // namespace
@@ -32,7 +31,8 @@ int main(int argc, char** argv) {
   if (options->show_version) return ctl::write_stdout("csmsctl 0.1.0\n") ? 0 : kExitFailure;
   if (options->command.empty()) return report(ctl::usage_error("no command given"));
 
-  const ctl::Client client(options->target, std::move(options->token), options->timeout);
+  const ctl::Client client(options->target, std::move(options->token), options->timeout,
+                           std::move(options->access_key));
   const core::Status status = ctl::run_command(client, options->command);
   if (!status) return report(status.error());
   return 0;

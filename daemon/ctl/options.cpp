@@ -4,9 +4,12 @@
 #include "app/paths.hpp"
 #include "core/duration.hpp"
 #include "ctl/args.hpp"
+#include "ctl/commands.hpp"
+#include "ctl/exit_codes.hpp"
 
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <fcntl.h>
@@ -20,13 +23,15 @@ constexpr std::array kGlobalFlags = {
     FlagSpec{"--socket", true},     FlagSpec{"--data-dir", true},   FlagSpec{"--url", true},
     FlagSpec{"--token", true},      FlagSpec{"--token-file", true}, FlagSpec{"--timeout", true},
     FlagSpec{"--help", false},      FlagSpec{"-h", false},          FlagSpec{"--version", false},
+    FlagSpec{"--access-key", true}, FlagSpec{"--secret-key-file", true},
 };
 
 // Read with plain read(2) into wiped storage, so no stdio buffer keeps a copy of the token.
-core::Result<core::SecureString> read_token_file(const std::string& path) {
+core::Result<core::SecureString> read_token_file(const std::string& path, std::string_view flag = "--token-file",
+                                                 std::string_view what = "the token") {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return core::make_error(core::Errc::kNotFound, "--token-file: cannot open " + path + ": " + std::strerror(errno));
+    return core::make_error(core::Errc::kInternal, std::string(flag) + ": cannot open " + path + ": " + std::strerror(errno));
   }
   constexpr std::size_t kMaxTokenFile = 4096;
   core::SecureString text;
@@ -41,13 +46,13 @@ core::Result<core::SecureString> read_token_file(const std::string& path) {
   }
   explicit_bzero(chunk, sizeof(chunk));
   ::close(fd);
-  if (text.size() > kMaxTokenFile) return usage_error("--token-file: " + path + " is too large for a token");
+  if (text.size() > kMaxTokenFile) return usage_error(std::string(flag) + ": " + path + " is too large for " + std::string(what));
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
     text.pop_back();
   }
-  if (text.empty()) return usage_error("--token-file: " + path + " is empty");
+  if (text.empty()) return usage_error(std::string(flag) + ": " + path + " is empty");
   if (text.find_first_of("\r\n") != core::SecureString::npos) {
-    return usage_error("--token-file: " + path + " must hold one line, the token");
+    return usage_error(std::string(flag) + ": " + path + " must hold one line, " + std::string(what));
   }
   return text;
 }
@@ -86,6 +91,28 @@ core::Result<GlobalOptions> parse_global_options(std::span<const std::string> ar
     CSMS_TRY_ASSIGN(options.token, read_token_file(*file));
   }
 
+  std::optional<std::string> access_key = parsed.value("--access-key");
+  const char* env_access_key = std::getenv("CSMSD_ACCESS_KEY");
+  if (!access_key && !options.token && !parsed.has("--secret-key-file") && env_access_key != nullptr && *env_access_key != '\0') {
+    access_key = env_access_key;
+  }
+  if (access_key) {
+    if (options.token) return usage_error("an access key and a token are mutually exclusive");
+    if (access_key->empty()) return usage_error("--access-key: empty access key");
+    AccessKey key;
+    key.access_key = *access_key;
+    if (auto file = parsed.value("--secret-key-file")) {
+      CSMS_TRY_ASSIGN(key.secret_key, read_token_file(*file, "--secret-key-file", "the secret key"));
+    } else if (const char* env = std::getenv("CSMSD_SECRET_KEY"); env != nullptr && *env != '\0') {
+      key.secret_key.assign(env);
+    } else {
+      return usage_error("--access-key needs --secret-key-file FILE (or $CSMSD_SECRET_KEY)");
+    }
+    options.access_key = std::move(key);
+  } else if (parsed.has("--secret-key-file")) {
+    return usage_error("--secret-key-file needs --access-key AK (or $CSMSD_ACCESS_KEY)");
+  }
+
   if (auto timeout = parsed.value("--timeout")) {
     const auto value = core::parse_duration(*timeout);
     if (!value || value->count() <= 0) {
@@ -98,21 +125,18 @@ core::Result<GlobalOptions> parse_global_options(std::span<const std::string> ar
 
 std::string usage() {
   return "usage: csmsctl [--socket PATH | --data-dir DIR | --url http://127.0.0.1:PORT]\n"
-         "               [--token TOKEN | --token-file FILE] [--timeout DUR] COMMAND\n"
+         "               [--token TOKEN | --token-file FILE | --access-key AK --secret-key-file FILE]\n"
+         "               [--timeout DUR] COMMAND [ARGS]\n"
          "\n"
-         "Manages a running csmsd: credentials and the master key (see docs/auth.md).\n"
+         "Manages a running csmsd: secrets, versions and stages, export/import, whole-vault backups,\n"
+         "credentials and the master key (see docs/auth.md). `csmsctl COMMAND --help` shows one command.\n"
          "\n"
-         "Commands:\n"
-         "  credential create --type access-key|token --role reader|writer|admin --project ID [--project ID ...]\n"
-         "                    [--description TEXT]\n"
-         "                          create a credential; its secret key or token is printed this once only\n"
-         "  credential list [--json]\n"
-         "                          list the credentials within your projects (never their secrets)\n"
-         "  credential revoke ID    revoke a credential; it stops working on the next request\n"
-         "  key status [--json]     current master key, sealed rows per key and rotation state\n"
-         "  key rotate [--wait]     start a master key rotation; --wait follows it until no row is left under an\n"
-         "                          old key (progress on stderr)\n"
-         "  whoami [--json]         the caller the daemon sees: kind, id, role and projects\n"
+         "Commands:\n" +
+         commands_help() +
+         "\n"
+         "Secret commands work in one project: --project ID, else $CSMSD_PROJECT, else the one project of\n"
+         "your credential; with none of these (e.g. on the Unix socket, which covers every project) they refuse.\n"
+         "Values are read from stdin or --value-file only, never from the command line.\n"
          "\n"
          "Options:\n"
          "  --socket PATH           the daemon's Unix socket (default: the daemon's own default,\n"
@@ -122,11 +146,14 @@ std::string usage() {
          "  --token TOKEN           present this token (X-Auth-Token); it is visible to other local users in ps,\n"
          "                          so prefer --token-file\n"
          "  --token-file FILE       read the token from the first line of FILE\n"
+         "  --access-key AK         sign every request with this access key (SDK-HMAC-SHA256, as the SDKs do);\n"
+         "                          default $CSMSD_ACCESS_KEY\n"
+         "  --secret-key-file FILE  its secret key, the first line of FILE (default $CSMSD_SECRET_KEY)\n"
          "  --timeout DUR           per request (default 10s); durations as 500ms, 30s, 2m\n"
          "  --version               print the version\n"
          "  --help                  print this help\n"
-         "\n"
-         "Exit status: 0 done, 1 the daemon refused or could not be reached, 2 bad usage.\n";
+         "\n" +
+         exit_status_help();
 }
 
 }  // namespace csms::ctl

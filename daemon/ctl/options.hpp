@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "core/wiping_allocator.hpp"
+#include "ctl/client.hpp"
 #include "ctl/target.hpp"
 
 #include <chrono>
@@ -17,6 +18,8 @@ struct GlobalOptions {
   Target target;
   /// Sent as X-Auth-Token; without one, the daemon decides by the Unix socket peer alone.
   std::optional<core::SecureString> token;
+  /// Signs every request instead (--access-key with --secret-key-file, or $CSMSD_ACCESS_KEY and $CSMSD_SECRET_KEY).
+  std::optional<AccessKey> access_key;
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};
   bool show_help = false;
   bool show_version = false;

@@ -6,6 +6,7 @@
 #include "core/events.hpp"
 #include "core/model.hpp"
 #include "core/tags.hpp"
+#include "core/wiping_allocator.hpp"
 #include "store/write_queue.hpp"
 
 #include <cstdint>
@@ -194,6 +195,12 @@ class Transaction {
   virtual core::Status commit() = 0;
 };
 
+/// A copy of the whole database file as of one commit (values still sealed; the master key is not in it).
+struct Snapshot {
+  core::SecureString bytes;
+  std::int64_t pages = 0;
+};
+
 enum class TransactionMode {
   kRead,   ///< a consistent snapshot; writes through it are a programming error
   kWrite,  ///< takes the write lock at once (SQLite BEGIN IMMEDIATE), so it never fails half-way on lock upgrade
@@ -212,6 +219,10 @@ class Store {
   /// then calls `job.done` with the outcome of that transaction's commit (from the writer thread). A job whose own
   /// transaction rolled back changes nothing; `done` reports only whether what it did commit is durable.
   virtual void submit_write(WriteJob job) = 0;
+
+  /// Copies the whole database while reads and writes go on (a whole-vault backup). Slow for a large vault: call
+  /// it outside any transaction and off the writer thread.
+  virtual core::Result<Snapshot> snapshot() = 0;
 };
 
 }  // namespace csms::store

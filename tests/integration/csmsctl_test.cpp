@@ -20,132 +20,14 @@
 #include <system_error>
 #include <vector>
 
+#include "ctl_runner.hpp"
 #include "harness.hpp"
 #include "temp_dir.hpp"
-
-extern char** environ;
 
 using namespace csms_it;
 using csms_test::TempDir;
 
 namespace {
-
-std::filesystem::path csmsctl_binary() {
-  if (const char* env = std::getenv("CSMSCTL_BINARY"); env != nullptr && *env != '\0') return env;
-  const std::filesystem::path built = CSMSCTL_BINARY_PATH;
-  if (built.empty()) throw std::runtime_error("no csmsctl binary: build the csmsctl target or set CSMSCTL_BINARY");
-  return built;
-}
-
-struct CtlRun {
-  int status = -1;  ///< exit code, or 128 + signal
-  std::string out;
-  std::string err;
-};
-
-std::ostream& operator<<(std::ostream& os, const CtlRun& run) {
-  return os << "exit " << run.status << "\n--- stdout ---\n" << run.out << "--- stderr ---\n" << run.err;
-}
-
-// Environment changes for one run: a value sets the variable, nullopt removes it.
-using EnvChanges = std::map<std::string, std::optional<std::string>>;
-
-// Runs csmsctl with `args` to completion (killed after `timeout`), capturing both streams.
-CtlRun run_ctl(const std::vector<std::string>& args, const EnvChanges& env_changes = {},
-               std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
-  const std::string binary = csmsctl_binary().string();
-  std::vector<char*> argv{const_cast<char*>(binary.c_str())};
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string entry = *e;
-    if (!env_changes.contains(entry.substr(0, entry.find('=')))) env_strings.push_back(entry);
-  }
-  for (const auto& [name, value] : env_changes) {
-    if (value) env_strings.push_back(name + "=" + *value);
-  }
-  std::vector<char*> envp;
-  for (auto& entry : env_strings) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-
-  int out_pipe[2];
-  int err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
-    throw std::system_error(errno, std::generic_category(), "pipe2");
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  pid_t pid = -1;
-  const int spawn_error = ::posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  if (spawn_error != 0) {
-    ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
-    throw std::system_error(spawn_error, std::generic_category(), "posix_spawn " + binary);
-  }
-
-  CtlRun run;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&run.out, &run.err};
-  int open_fds = 2;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool timed_out = false;
-  while (open_fds > 0) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    const int ready = ::poll(fds, 2, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) continue;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char buffer[4096];
-      const ssize_t n = ::read(fds[i].fd, buffer, sizeof(buffer));
-      if (n > 0) {
-        sinks[i]->append(buffer, static_cast<std::size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  for (auto& fd : fds) {
-    if (fd.fd >= 0) ::close(fd.fd);
-  }
-  if (timed_out) ::kill(pid, SIGKILL);
-  int wait_status = 0;
-  while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
-  }
-  run.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
-  if (timed_out) FAIL("csmsctl did not finish within " << timeout.count() << " ms\n" << run);
-  return run;
-}
-
-// csmsctl addressing the test daemon's Unix socket.
-CtlRun ctl(const Daemon& daemon, std::vector<std::string> args) {
-  args.insert(args.begin(), {"--socket", daemon.socket_path().string()});
-  return run_ctl(args);
-}
-
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
-
-json::value parse_json(const CtlRun& run) {
-  INFO(run);
-  json::value value;
-  REQUIRE_NOTHROW(value = json::parse(run.out));
-  return value;
-}
 
 // A TCP port nothing listens on: bound once to learn a free number, then released.
 std::uint16_t closed_port() {
@@ -240,29 +122,48 @@ TEST_CASE("csmsctl: usage errors exit 2 before any request", "[integration][csms
   const CtlRun version = run_ctl({"--version"});
   CHECK(version.status == 0);
   CHECK(version.out == "csmsctl 0.1.0\n");
-  for (const auto& args : {std::vector<std::string>{"--help"}, {"credential", "create", "--help"}}) {
-    const CtlRun help = run_ctl(args);
+  const CtlRun help = run_ctl({"--help"});
+  {
     INFO(help);
     CHECK(help.status == 0);
     CHECK(help.out.starts_with("usage: csmsctl"));
-    CHECK(contains(help.out, "credential create"));
-    CHECK(contains(help.out, "key rotate"));
+    for (const char* command : {"credential create", "key rotate", "version put", "stage set", "export", "import",
+                                "restore-backup", "schedule-delete", "Exit status:"}) {
+      CHECK(contains(help.out, command));
+    }
+  }
+  // Every command has its own help, with the exit status table.
+  for (const auto& words : std::vector<std::vector<std::string>>{
+           {"create"}, {"get"}, {"show"}, {"list"}, {"update"}, {"delete"}, {"schedule-delete"}, {"restore"},
+           {"version", "put"}, {"version", "get"}, {"version", "list"}, {"version", "set-expiry"}, {"stage", "set"},
+           {"stage", "get"}, {"stage", "delete"}, {"export"}, {"import"}, {"backup"}, {"restore-backup"},
+           {"credential", "create"}, {"credential", "list"}, {"credential", "revoke"}, {"key", "status"},
+           {"key", "rotate"}, {"whoami"}}) {
+    std::vector<std::string> args = words;
+    args.push_back("--help");
+    std::string joined;
+    for (const auto& word : words) joined += (joined.empty() ? "" : " ") + word;
+    const CtlRun command_help = run_ctl(args);
+    INFO(command_help);
+    CHECK(command_help.status == 0);
+    CHECK(command_help.out.starts_with("usage: csmsctl [GLOBAL OPTIONS] " + joined + " "));
+    CHECK(contains(command_help.out, "5  the daemon could not be reached"));
   }
 }
 
-TEST_CASE("csmsctl: an unreachable daemon exits 1 naming where it looked", "[integration][csmsctl]") {
+TEST_CASE("csmsctl: an unreachable daemon exits 5 naming where it looked", "[integration][csmsctl]") {
   TempDir dir("csmsctl-unreachable");
   const std::string socket = (dir / "absent.sock").string();
   const CtlRun by_socket = run_ctl({"--socket", socket, "credential", "list"});
   INFO(by_socket);
-  CHECK(by_socket.status == 1);
+  CHECK(by_socket.status == 5);
   CHECK(by_socket.out.empty());
   CHECK(by_socket.err.starts_with("csmsctl: cannot reach csmsd at unix:" + socket + ": "));
 
   const std::string url = "http://127.0.0.1:" + std::to_string(closed_port());
   const CtlRun by_url = run_ctl({"--url", url, "whoami"});
   INFO(by_url);
-  CHECK(by_url.status == 1);
+  CHECK(by_url.status == 5);
   CHECK(by_url.err.starts_with("csmsctl: cannot reach csmsd at " + url + ": "));
 
   // A missing token file is not a usage error: the command line was fine.
@@ -276,7 +177,7 @@ TEST_CASE("csmsctl: the default socket is the daemon's default", "[integration][
   TempDir dir("csmsctl-defaults");
   const auto expect_socket = [](const CtlRun& run, const std::filesystem::path& socket) {
     INFO(run);
-    CHECK(run.status == 1);
+    CHECK(run.status == 5);
     CHECK(run.err.starts_with("csmsctl: cannot reach csmsd at unix:" + socket.string() + ": "));
   };
   const std::string runtime = (dir / "run").string();
@@ -353,11 +254,11 @@ TEST_CASE("csmsctl: credential create, list and revoke an access key", "[integra
     CHECK(after.status == 0);
     CHECK_FALSE(contains(after.out, id));
   }
-  // Revoking it again is the daemon's error, reported as "<status> <code>: <message>" with exit 1.
+  // Revoking it again is the daemon's error, reported as "<status> <code>: <message>" with its exit status.
   const CtlRun again = ctl(daemon, {"credential", "revoke", id});
   {
     INFO(again);
-    CHECK(again.status == 1);
+    CHECK(again.status == (contains(again.err, "csmsctl: 404 ") ? 3 : 2));
     CHECK(again.out.empty());
     CHECK(std::regex_search(again.err, std::regex("^csmsctl: 4[0-9][0-9] CSMS\\.[0-9]{4}: .+")));
   }
@@ -390,10 +291,10 @@ TEST_CASE("csmsctl: a token credential works over TCP with --token and --token-f
     CHECK(strings_of(get_array(caller.as_object(), "projects")) == std::vector<std::string>{std::string(kProject)});
   }
 
-  // Over TCP without a credential the daemon refuses: 401 CSMS.0301, exit 1.
+  // Over TCP without a credential the daemon refuses: 401 CSMS.0301, exit 4 (denied).
   const CtlRun anonymous = run_ctl({"--url", url, "whoami"});
   INFO(anonymous);
-  CHECK(anonymous.status == 1);
+  CHECK(anonymous.status == 4);
   CHECK(anonymous.err.starts_with("csmsctl: 401 CSMS.0301: "));
 }
 

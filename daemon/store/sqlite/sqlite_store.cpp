@@ -50,7 +50,7 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesyst
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, std::filesystem::path file)
-    : db_(std::move(db)), statements_(*db_), readers_(std::move(file)) {}
+    : db_(std::move(db)), file_(file), statements_(*db_), readers_(std::move(file)) {}
 
 SqliteStore::~SqliteStore() {
   // Jobs still queued run (and are answered) before the connections close.

@@ -28,6 +28,9 @@ class SqliteStore final : public Store {
 
   core::Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) override;
   void submit_write(WriteJob job) override;
+  /// Copies into a file of its own (mode 0600, beside the database) with the online backup API, reads it back and
+  /// removes it.
+  core::Result<Snapshot> snapshot() override;
 
   /// Write batches committed so far (for tests and metrics: concurrent writers should share them).
   std::uint64_t batches_committed() const noexcept { return batches_committed_.load(std::memory_order_relaxed); }
@@ -45,6 +48,7 @@ class SqliteStore final : public Store {
   bool in_own_batch() const;
 
   std::unique_ptr<SQLite::Database> db_;
+  const std::filesystem::path file_;
   StatementCache statements_;
   std::mutex writer_mutex_;
   std::atomic<std::uint64_t> batches_committed_{0};

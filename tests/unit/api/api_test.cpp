@@ -961,6 +961,7 @@ TEST_CASE("the route table serves every operation of the reference, the IAM proj
                       "DELETE /v1/csmsd/credentials/{credential_id}",
                       "GET /v1/csmsd/master-key",
                       "POST /v1/csmsd/master-key/rotate",
+                      "POST /v1/csmsd/backup",
                       "GET /v1/csmsd/whoami",
                   });
 }

@@ -1,0 +1,142 @@
+// csmsctl_backup_test.cpp: whole-vault backup through the daemon while writers write, restore-backup into a new
+// data directory, and a fresh daemon on it serving every value acknowledged before the backup began.
+#include <sys/stat.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ctl_runner.hpp"
+#include "harness.hpp"
+#include "temp_dir.hpp"
+
+using namespace csms_it;
+
+TEST_CASE("csmsctl: a backup taken under writes restores every acknowledged value", "[integration][csmsctl]") {
+  Daemon source(no_prune());
+  std::mutex mutex;
+  std::vector<std::pair<std::string, std::string>> acknowledged;
+  {
+    auto client = source.client();
+    for (int i = 0; i < 20; ++i) {
+      const std::string name = unique_name("bk-before");
+      create_secret(client, name, "value-" + name);
+      acknowledged.emplace_back(name, "value-" + name);
+    }
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> written_during{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&, w] {
+      auto client = source.client();
+      for (int i = 0; !stop.load(); ++i) {
+        const std::string name = "bk-w" + std::to_string(w) + "-" + std::to_string(i);
+        const auto response = client.post(
+            secrets_url(), json::serialize(json::object{{"name", name}, {"secret_string", "value-" + name}}));
+        if (response.status != 200) continue;
+        const std::lock_guard lock(mutex);
+        acknowledged.emplace_back(name, "value-" + name);
+        written_during.fetch_add(1);
+      }
+    });
+  }
+  // Let the writers get going, then copy what was acknowledged before the backup starts.
+  REQUIRE(poll_until([&] { return written_during.load() >= 20; }, std::chrono::seconds(30)));
+  std::vector<std::pair<std::string, std::string>> before_backup;
+  {
+    const std::lock_guard lock(mutex);
+    before_backup = acknowledged;
+  }
+  const std::filesystem::path backup_file = source.temp_dir() / "vault.backup";
+  const CtlRun backup = ctl(source, {"backup", backup_file.string()});
+  const int during_backup = written_during.load();
+  REQUIRE(poll_until([&] { return written_during.load() >= during_backup + 20; }, std::chrono::seconds(30)));
+  stop = true;
+  for (auto& writer : writers) writer.join();
+  {
+    INFO(backup);
+    REQUIRE(backup.status == 0);
+    CHECK(contains(backup.err, "master key is NOT in it"));
+  }
+  struct stat info {};
+  REQUIRE(::stat(backup_file.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  // The copy is sealed: no value is in it in plaintext.
+  {
+    std::ifstream in(backup_file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(bytes.starts_with(std::string("SQLite format 3\0", 16)));
+    CHECK_FALSE(contains(bytes, before_backup.front().second));
+  }
+  // The daemon's temporary copy is gone from its data directory.
+  for (const auto& entry : std::filesystem::directory_iterator(source.data_dir())) {
+    CHECK_FALSE(entry.path().filename().string().starts_with(".csmsd-backup-"));
+  }
+  CHECK(ctl(source, {"backup", backup_file.string()}).status == 2);  // never overwrites
+
+  const std::string key = "file:" + (source.data_dir() / "master.key").string();
+  csms_test::TestDaemonOptions options = no_prune();
+  options.start = false;
+  options.extra_args = {"--master-key", key};
+  Daemon restored(options);
+  const CtlRun restore = run_ctl({"restore-backup", backup_file.string(), "--data-dir", restored.data_dir().string(),
+                                  "--master-key", key});
+  {
+    INFO(restore);
+    REQUIRE(restore.status == 0);
+    CHECK(contains(restore.err, "pages copied"));
+    CHECK(contains(restore.err, "PRAGMA integrity_check: ok"));
+    CHECK(contains(restore.err, "rows verified"));
+  }
+  // Not into a directory that holds anything.
+  const CtlRun again = run_ctl({"restore-backup", backup_file.string(), "--data-dir", restored.data_dir().string(),
+                                "--master-key", key});
+  INFO(again);
+  CHECK(again.status == 2);
+  CHECK(contains(again.err, "not empty"));
+
+  restored.start();
+  auto client = restored.client();
+  for (const auto& [name, value] : before_backup) {
+    INFO("secret " << name);
+    CHECK(get_string(get_version(client, name, "latest"), "secret_string") ==
+          value);
+  }
+}
+
+TEST_CASE("csmsctl: backup needs an admin of every project, restore-backup the right key", "[integration][csmsctl]") {
+  Daemon daemon;
+  const std::string url = "http://127.0.0.1:" + std::to_string(*daemon.process().tcp_port());
+  const std::string admin_of_one = daemon.create_token("admin", {std::string(kProject)});
+  const std::filesystem::path file = daemon.temp_dir() / "denied.backup";
+  const CtlRun denied = run_ctl({"--url", url, "--token", admin_of_one, "backup", file.string()});
+  INFO(denied);
+  CHECK(denied.status == 4);
+  CHECK_FALSE(std::filesystem::exists(file));
+
+  {
+    auto client = daemon.client();
+    create_secret(client, unique_name("bk-key"), "sealed");
+  }
+  const std::filesystem::path backup_file = daemon.temp_dir() / "vault.backup";
+  REQUIRE(ctl(daemon, {"backup", backup_file.string()}).status == 0);
+  // Another vault's key opens nothing in this one: the restore fails and leaves the directory empty again.
+  Daemon other;
+  csms_test::TempDir target("csmsctl-restore");
+  const std::filesystem::path new_dir = target / "vault";
+  const CtlRun wrong = run_ctl({"restore-backup", backup_file.string(), "--data-dir", new_dir.string(), "--master-key",
+                                "file:" + (other.data_dir() / "master.key").string()});
+  INFO(wrong);
+  CHECK(wrong.status != 0);
+  CHECK(std::filesystem::is_empty(new_dir));
+  // Nor from a file that is not a backup.
+  const std::filesystem::path junk = target / "junk";
+  std::ofstream(junk) << "not a database";
+  CHECK(run_ctl({"restore-backup", junk.string(), "--data-dir", (target / "v2").string(), "--master-key",
+                 "file:" + (daemon.data_dir() / "master.key").string()})
+            .status == 2);
+}
