@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <string_view>
 
 #include <fcntl.h>
 #include <string.h>
@@ -18,6 +20,9 @@
 
 namespace csms::ctl {
 namespace {
+
+// Where systemd/csmsd.socket binds the packaged service's API.
+constexpr std::string_view kServiceSocket = "/run/csmsd/api.sock";
 
 constexpr std::array kGlobalFlags = {
     FlagSpec{"--socket", true},     FlagSpec{"--data-dir", true},   FlagSpec{"--url", true},
@@ -78,7 +83,11 @@ core::Result<GlobalOptions> parse_global_options(std::span<const std::string> ar
     if (data_dir->empty()) return usage_error("--data-dir: empty path");
     options.target = Target::unix_socket(app::default_socket_path(std::filesystem::absolute(*data_dir)));
   } else {
-    options.target = Target::unix_socket(app::default_socket_path(std::filesystem::absolute(app::default_data_dir())));
+    // A user's own daemon comes first; without one, the packaged service's socket (systemd/csmsd.socket).
+    const auto own = app::default_socket_path(std::filesystem::absolute(app::default_data_dir()));
+    std::error_code ec;
+    const bool use_service = !std::filesystem::exists(own, ec) && std::filesystem::exists(kServiceSocket, ec);
+    options.target = Target::unix_socket(use_service ? std::filesystem::path(kServiceSocket) : own);
   }
 
   if (parsed.has("--token") && parsed.has("--token-file")) {
@@ -140,7 +149,8 @@ std::string usage() {
          "\n"
          "Options:\n"
          "  --socket PATH           the daemon's Unix socket (default: the daemon's own default,\n"
-         "                          $XDG_RUNTIME_DIR/csmsd/csmsd.sock or DATA_DIR/csmsd.sock)\n"
+         "                          $XDG_RUNTIME_DIR/csmsd/csmsd.sock or DATA_DIR/csmsd.sock; when\n"
+         "                          that does not exist, the service's /run/csmsd/api.sock)\n"
          "  --data-dir DIR          the daemon's --data-dir, to find its default socket\n"
          "  --url URL               a TCP listener instead, http://127.0.0.1:PORT (plain HTTP: loopback only)\n"
          "  --token TOKEN           present this token (X-Auth-Token); it is visible to other local users in ps,\n"
