@@ -138,7 +138,8 @@ const RouteRow kRoutes[] = {
     {Method::kGet, "/metrics", {"Metrics", handlers::scrape_metrics, Permission::kReadMetrics}},
 };
 
-// Slot 0 of the request metrics counts what no route matched (unknown paths, refused credentials).
+// Slot 0 of the request metrics counts what no route matched (unknown paths, wrong methods); a refused request on
+// a known path counts under its route.
 constexpr std::string_view kUnmatchedOperation = "-";
 
 std::vector<std::string> metric_operations() {
