@@ -263,6 +263,9 @@ void trace(const http::Request& request, const http::Response& response) {
 
 void check_response(const http::Response& response) {
   if (response.status < 200 || response.status > 599) die("a response has status " + std::to_string(response.status));
+  // The probes and /metrics answer plain text (docs/observability.md), /readyz a 503 while the vault is not ready;
+  // every error the API renders is JSON.
+  if (response.content_type.starts_with("text/plain")) return;
   // Every 5xx is an internal error (a handler threw, the store failed): no input should cause one.
   if (response.status >= 500) die("a request was answered " + std::to_string(response.status));
   if (response.body.empty()) {

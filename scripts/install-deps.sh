@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs the Debian 12 packages csmsd needs that are missing (build, or build+test).
-# Usage: scripts/install-deps.sh [build|test|python-sdk|fuzz]
+# Usage: scripts/install-deps.sh [build|test|python-sdk|fuzz|package]
 set -euo pipefail
 
 profile=${1:-build}
@@ -19,11 +19,14 @@ if [[ $profile == test ]]; then
 elif [[ $profile == fuzz ]]; then
   # libFuzzer and the sanitizer runtimes come with clang 14's compiler-rt; python3 regenerates the seed corpora.
   packages+=(clang libclang-rt-14-dev python3)
+elif [[ $profile == package ]]; then
+  # scripts/package.sh and its test: dpkg-shlibdeps (dpkg-dev), strip (binutils), lintian, systemd-sysusers.
+  packages+=(dpkg-dev binutils lintian systemd)
 elif [[ $profile == python-sdk ]]; then
   packages=(python3 python3-requests python3-requests-toolbelt python3-simplejson python3-pyasn1 python3-defusedxml
             python3-bson python3-yaml python3-six openssl)
 elif [[ $profile != build ]]; then
-  echo "usage: $0 [build|test|python-sdk|fuzz]" >&2
+  echo "usage: $0 [build|test|python-sdk|fuzz|package]" >&2
   exit 2
 fi
 

@@ -10,6 +10,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${CSMSD_TEST_BUILD_DIR:-$root/build-test}
 
 "$root/scripts/install-deps.sh" test
+# lintian, dpkg-shlibdeps and systemd-sysusers for the package test (label "package", about 25 s).
+"$root/scripts/install-deps.sh" package
 "$root/tests/interop/install-node-sdk.sh" "$build/interop-node"
 python_sdk=(-DCSMSD_PY_SDK_DIR=)
 if [[ -n ${CSMS_PY_SDK_DIR:-} ]]; then

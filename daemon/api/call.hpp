@@ -13,6 +13,8 @@
 #include "domain/secret_service.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
+#include "metrics/daemon_counters.hpp"
+#include "metrics/request_metrics.hpp"
 #include "store/store.hpp"
 
 #include <boost/json/value.hpp>
@@ -82,6 +84,10 @@ struct ApiContext {
   domain::SecretBackup& backups;
   domain::EventService& events;
   domain::RotationService& rotation;
+  /// For /metrics: pruning, memory locking and build facts; none reported when absent.
+  const metrics::DaemonCounters* daemon_counters = nullptr;
+  /// Set by Api to the request counters it keeps (one slot per route), for /metrics.
+  const metrics::RequestMetrics* request_metrics = nullptr;
 };
 
 using Handler = core::Result<http::Response> (*)(ApiContext& context, const Call& call);
@@ -94,6 +100,8 @@ struct Route {
   /// group-commit jobs on the store's writer thread; the rest run on the session's thread.
   auth::Permission permission;
   ErrorShape error_shape = ErrorShape::kFlat;
+  /// The route's slot in the request metrics; Api numbers the rows (0 is for requests no route matched).
+  std::size_t metrics_slot = 0;
 };
 
 /// 200 (or `status`) with the JSON body.

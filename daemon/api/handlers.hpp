@@ -86,5 +86,9 @@ core::Result<http::Response> rotate_master_key(ApiContext& context, const Call& 
 
 // vault_backup.cpp (admin API)
 core::Result<http::Response> backup_vault(ApiContext& context, const Call& call);
+// observability.cpp
+core::Result<http::Response> healthz(ApiContext& context, const Call& call);
+core::Result<http::Response> readyz(ApiContext& context, const Call& call);
+core::Result<http::Response> scrape_metrics(ApiContext& context, const Call& call);
 
 }  // namespace csms::api::handlers

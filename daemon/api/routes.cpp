@@ -133,7 +133,24 @@ const RouteRow kRoutes[] = {
      {"RotateMasterKey", handlers::rotate_master_key, Permission::kManageVault}},
     {Method::kPost, "/v1/csmsd/backup", {"BackupVault", handlers::backup_vault, Permission::kManageVault}},
     {Method::kGet, "/v1/csmsd/whoami", {"WhoAmI", handlers::whoami, Permission::kNone}},
+    // Observability (docs/observability.md): probes answer without credentials, metrics need an all-project admin.
+    {Method::kGet, "/healthz", {"Healthz", handlers::healthz, Permission::kPublic}},
+    {Method::kGet, "/readyz", {"Readyz", handlers::readyz, Permission::kPublic}},
+    {Method::kGet, "/metrics", {"Metrics", handlers::scrape_metrics, Permission::kReadMetrics}},
 };
+
+// Slot 0 of the request metrics counts what no route matched (unknown paths, wrong methods); a refused request on
+// a known path counts under its route.
+constexpr std::string_view kUnmatchedOperation = "-";
+
+std::vector<std::string> metric_operations() {
+  std::vector<std::string> names{std::string(kUnmatchedOperation)};
+  for (const RouteRow& row : kRoutes) names.emplace_back(row.route.operation);
+  return names;
+}
+
+// What a public route's handler sees as its caller; the audit record still says anonymous.
+const auth::Caller kAnonymousCaller{auth::Caller::Kind::kUnixPeer, "anonymous", core::Role::kReader, {}, {}, {}};
 
 // More than any one record needs (names and ids are bounded by the validators and the header limit).
 constexpr std::size_t kAuditReserveBytes = 32 * 1024;
@@ -151,8 +168,15 @@ ErrorShape error_shape_of(const core::Error& error, const Route* route) {
 
 }  // namespace
 
-Api::Api(ApiContext context) : context_(context) {
-  for (const RouteRow& row : kRoutes) router_.add(row.method, row.path, row.route);
+Api::Api(ApiContext context)
+    : request_metrics_(std::make_unique<metrics::RequestMetrics>(metric_operations())), context_(context) {
+  context_.request_metrics = request_metrics_.get();
+  std::size_t slot = 1;
+  for (const RouteRow& row : kRoutes) {
+    Route route = row.route;
+    route.metrics_slot = slot++;
+    router_.add(row.method, row.path, route);
+  }
 }
 
 core::Status Api::admit(http::Request& request, DispatchState& state) {
@@ -162,6 +186,8 @@ core::Status Api::admit(http::Request& request, DispatchState& state) {
   if (match.outcome == http::Router<Route>::Outcome::kMatched) {
     state.route = match.route;
     state.params = match.params;
+    // The probes reveal nothing and must answer a monitor that has no credentials (and ignore any it sends).
+    if (state.route->permission == Permission::kPublic) return core::ok();
   }
   auto caller = authenticate(request, context_);
   if (!caller) {
@@ -211,7 +237,7 @@ core::Status Api::admit(http::Request& request, DispatchState& state) {
 
 net::awaitable<core::Result<http::Response>> Api::dispatch(http::Request& request, DispatchState& state) {
   if (auto admitted = admit(request, state); !admitted) co_return admitted.error();
-  const Call call{request, state.params, state.query, *state.caller, state.notes};
+  const Call call{request, state.params, state.query, state.caller ? *state.caller : kAnonymousCaller, state.notes};
   if (state.route->permission != auth::Permission::kWrite) co_return state.route->handler(context_, call);
   // A CSMS write: run on the store's writer thread in the next group-commit batch, and answer only once that batch
   // is on disk, so "200" still means durable.
@@ -281,8 +307,11 @@ net::awaitable<http::Response> Api::handle(http::Request& request) {
     audit_failing_ = false;
     log::info("the audit log is writable again", {{"file", context_.audit.path().string()}});
   }
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  request_metrics_->record(state.route ? state.route->metrics_slot : 0, response.status,
+                           std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed));
   if (log::enabled(log::Level::kDebug)) {
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
     log::debug("request", {{"request_id", request.request_id},
                            {"method", request.method_name},
                            {"path", request.path},

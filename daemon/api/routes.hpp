@@ -6,6 +6,7 @@
 #include "http/router.hpp"
 
 #include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -38,6 +39,8 @@ class Api final : public http::RequestHandler {
   core::Status admit(http::Request& request, DispatchState& state);
   boost::asio::awaitable<core::Result<http::Response>> dispatch(http::Request& request, DispatchState& state);
 
+  /// Before context_, which points at it.
+  std::unique_ptr<metrics::RequestMetrics> request_metrics_;
   ApiContext context_;
   http::Router<Route> router_;
   std::atomic<bool> audit_failing_{false};

@@ -26,6 +26,7 @@
 #include "http/server.hpp"
 #include "http/tls.hpp"
 #include "log/log.hpp"
+#include "metrics/daemon_counters.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -107,7 +108,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (options.show_version) {
-    std::puts("csmsd 0.1.0");
+    std::puts("csmsd " CSMSD_VERSION);
     return 0;
   }
   log::configure(options.log_level);
@@ -160,8 +161,11 @@ int main(int argc, char** argv) {
   domain::RotationService rotation(*vault->store, sealer, core::system_now,
                                    rotation_runner ? &*rotation_runner : nullptr);
   app::LocalNotificationSink notification_sink(options.notify_webhook, options.notify_command, options.hook_timeout);
+  metrics::DaemonCounters daemon_counters;
+  daemon_counters.version = CSMSD_VERSION;
+  daemon_counters.memory_locked = hardening.memory_locked;
   api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log, *vault->store, backups,
-                               events, rotation});
+                               events, rotation, &daemon_counters});
   // A thread per core serves connections, each on its own io_context; the main thread runs the first one and also
   // the listeners, signals and timers.
   const std::size_t io_threads =
@@ -215,7 +219,7 @@ int main(int argc, char** argv) {
     if (!bound) return fail("cannot listen", bound.error());
   }
 
-  app::PruneTimer prune(io, service, options.prune_interval, options.prune_grace);
+  app::PruneTimer prune(io, service, options.prune_interval, options.prune_grace, &daemon_counters);
   app::ResealTimer reseal(io, key_rotation, options.reseal_batch_rows);
   app::EventWorker event_worker(events, rotation, notification_sink, options.event_check_interval);
   // Pings at half the interval systemd allows, from the thread that runs listeners and timers, so a wedged event

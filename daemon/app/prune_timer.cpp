@@ -6,8 +6,9 @@
 namespace csms::app {
 
 PruneTimer::PruneTimer(boost::asio::io_context& io, domain::SecretService& service,
-                       std::chrono::milliseconds interval, std::chrono::milliseconds grace)
-    : timer_(io), service_(service), interval_(interval), grace_(grace) {}
+                       std::chrono::milliseconds interval, std::chrono::milliseconds grace,
+                       metrics::DaemonCounters* counters)
+    : timer_(io), service_(service), interval_(interval), grace_(grace), counters_(counters) {}
 
 void PruneTimer::start() { schedule(); }
 
@@ -32,6 +33,11 @@ void PruneTimer::run_once() {
     // A failed pass changes nothing (its transaction rolled back); the next one retries.
     log::error("prune pass failed", {{"error", core::errc_name(counts.error().code)}, {"detail", counts.error().detail}});
     return;
+  }
+  if (counters_ != nullptr) {
+    counters_->prune_runs.fetch_add(1, std::memory_order_relaxed);
+    counters_->pruned_versions.fetch_add(static_cast<std::uint64_t>(counts->versions_deleted),
+                                         std::memory_order_relaxed);
   }
   log::info("prune pass",
              {{"versions_deleted", static_cast<long long>(counts->versions_deleted)},

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "domain/secret_service.hpp"
+#include "metrics/daemon_counters.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,8 +15,9 @@ namespace csms::app {
 /// thread; its write transaction takes the store's write lock like any writer, between group-commit batches.
 class PruneTimer {
  public:
+  /// `counters`, when given, counts the passes that commit and the versions they delete (for /metrics).
   PruneTimer(boost::asio::io_context& io, domain::SecretService& service, std::chrono::milliseconds interval,
-             std::chrono::milliseconds grace);
+             std::chrono::milliseconds grace, metrics::DaemonCounters* counters = nullptr);
 
   void start();
   void stop();
@@ -28,6 +30,7 @@ class PruneTimer {
   domain::SecretService& service_;
   std::chrono::milliseconds interval_;
   std::chrono::milliseconds grace_;
+  metrics::DaemonCounters* counters_;
   bool stopped_ = false;
 };
 

@@ -29,6 +29,7 @@ core::Status authorize(const Caller& caller, Permission permission, std::string_
   }
   switch (permission) {
     case Permission::kNone:
+    case Permission::kPublic:
     case Permission::kRead: return core::ok();
     case Permission::kWrite:
       if (caller.role == core::Role::kReader) return deny("the reader role cannot change secrets");
@@ -39,6 +40,11 @@ core::Status authorize(const Caller& caller, Permission permission, std::string_
     case Permission::kManageVault:
       if (caller.role != core::Role::kAdmin || !caller.covers_all_projects()) {
         return deny("the master key and whole-vault backups are managed only by an admin of every project");
+      }
+      return core::ok();
+    case Permission::kReadMetrics:
+      if (caller.role != core::Role::kAdmin || !caller.covers_all_projects()) {
+        return deny("the metrics cover every project: reading them needs an admin of every project");
       }
       return core::ok();
   }

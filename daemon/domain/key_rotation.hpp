@@ -57,6 +57,8 @@ class KeyRotation {
     const std::lock_guard lock(mutex_);
     return reseal_pending_;
   }
+  /// The data key new values are sealed with (0 before one is loaded).
+  std::uint32_t current_key_id() const { return keyring_.current_key_id(); }
   /// Set when a row could not be opened for re-sealing: retrying cannot help, so re-sealing stops (until the next
   /// rotate() or restart) and status() reports it.
   bool stalled() const {

@@ -26,6 +26,14 @@ struct PruneCounts {
   std::int64_t secrets_deleted = 0;
 };
 
+/// What /metrics reports of the vault's contents, across every project.
+struct VaultStatistics {
+  std::int64_t secrets = 0;
+  std::int64_t versions = 0;
+  std::int64_t stages = 0;
+  std::int64_t database_bytes = 0;  ///< the main database file (pages in use and free), not its WAL
+};
+
 /// One unit of work. Everything read or written through it is isolated from other transactions and becomes durable
 /// only on commit(); destroying it without commit() rolls back. A transaction is used by one thread at a time.
 ///
@@ -101,6 +109,9 @@ class Transaction {
   /// Deletes versions deprecated before `cutoff`, and secrets whose scheduled deletion time is at or before
   /// `now`.
   virtual core::Result<PruneCounts> prune(core::EpochMillis cutoff, core::EpochMillis now) = 0;
+
+  /// Row counts and the database size, read in this transaction's snapshot.
+  virtual core::Result<VaultStatistics> vault_statistics() = 0;
 
   /// Secrets in PENDING_DELETE whose scheduled deletion time is at or before `now` (prune deletes exactly these).
   virtual core::Result<std::vector<core::Secret>> list_secrets_due_for_deletion(core::EpochMillis now) = 0;

@@ -1,4 +1,4 @@
-// maintenance_rows.cpp: SQL for background pruning and master key checks.
+// maintenance_rows.cpp: SQL for background pruning, master key checks and the vault statistics of /metrics.
 #include "store/sqlite/column_helpers.hpp"
 #include "store/sqlite/sqlite_errors.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
@@ -14,6 +14,10 @@ constexpr const char* kPruneVersions =
 constexpr const char* kPruneSecrets =
     "DELETE FROM secrets WHERE scheduled_delete_time IS NOT NULL AND scheduled_delete_time <= ?1 "
     "AND state = 'PENDING_DELETE'";
+// One statement, so the four numbers come from the same snapshot.
+constexpr const char* kVaultStatistics =
+    "SELECT (SELECT COUNT(*) FROM secrets), (SELECT COUNT(*) FROM versions), (SELECT COUNT(*) FROM stages), "
+    "(SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size())";
 constexpr const char* kListKeyChecks = "SELECT key_id, check_blob FROM master_key_checks ORDER BY key_id";
 constexpr const char* kInsertKeyCheck =
     "INSERT INTO master_key_checks (key_id, check_blob, created_time) VALUES (?1, ?2, ?3)";
@@ -34,6 +38,20 @@ core::Result<PruneCounts> SqliteTransaction::prune(core::EpochMillis cutoff, cor
       counts.versions_deleted = statement->exec();
     }
     return counts;
+  });
+}
+
+core::Result<VaultStatistics> SqliteTransaction::vault_statistics() {
+  return guarded("reading the vault statistics", [&]() -> core::Result<VaultStatistics> {
+    auto statement = statements_.use(kVaultStatistics);
+    VaultStatistics statistics;
+    if (statement->executeStep()) {
+      statistics.secrets = statement->getColumn(0).getInt64();
+      statistics.versions = statement->getColumn(1).getInt64();
+      statistics.stages = statement->getColumn(2).getInt64();
+      statistics.database_bytes = statement->getColumn(3).getInt64();
+    }
+    return statistics;
   });
 }
 

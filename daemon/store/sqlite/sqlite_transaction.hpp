@@ -67,6 +67,7 @@ class SqliteTransaction final : public Transaction {
   core::Result<bool> delete_tag(std::int64_t secret_row, std::string_view key) override;
   core::Result<std::vector<core::TagKeyValues>> list_project_tags(std::string_view project_id) override;
 
+  core::Result<VaultStatistics> vault_statistics() override;
   core::Result<PruneCounts> prune(core::EpochMillis cutoff, core::EpochMillis now) override;
 
   core::Result<std::vector<core::Secret>> list_secrets_due_for_deletion(core::EpochMillis now) override;

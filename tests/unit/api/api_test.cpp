@@ -898,7 +898,7 @@ TEST_CASE("a value that no longer decrypts is 500 CSMS.0001 without internals", 
   CHECK(reply.body.find("one") == std::string::npos);
 }
 
-TEST_CASE("the route table serves every operation of the reference, the IAM project lookup and the admin API",
+TEST_CASE("the route table serves every operation of the reference, the IAM project lookup, the admin API and probes",
           "[unit][api][routing]") {
   ApiEnv env;
   std::set<std::string> routes;
@@ -963,6 +963,9 @@ TEST_CASE("the route table serves every operation of the reference, the IAM proj
                       "POST /v1/csmsd/master-key/rotate",
                       "POST /v1/csmsd/backup",
                       "GET /v1/csmsd/whoami",
+                      "GET /healthz",
+                      "GET /readyz",
+                      "GET /metrics",
                   });
 }
 

@@ -90,6 +90,10 @@ TEST_CASE("authorize: role by permission table on the caller's own project", "[u
     CHECK(allowed(everywhere, Permission::kWrite, Q) == row.write);
     CHECK(allowed(everywhere, Permission::kManageCredentials, "") == row.manage_credentials);
     CHECK(allowed(everywhere, Permission::kManageVault, "") == (row.role == Role::kAdmin));
+    // Metrics count every project's secrets: an admin of every project only, like the master key.
+    CHECK_FALSE(allowed(scoped, Permission::kReadMetrics, ""));
+    CHECK(allowed(everywhere, Permission::kReadMetrics, "") == (row.role == Role::kAdmin));
+    CHECK(allowed(scoped, Permission::kPublic, ""));
   }
 }
 
