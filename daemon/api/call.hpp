@@ -11,6 +11,7 @@
 #include "domain/secret_backup.hpp"
 #include "domain/rotation_service.hpp"
 #include "domain/secret_service.hpp"
+#include "domain/tag_service.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
@@ -82,6 +83,7 @@ struct ApiContext {
   domain::SecretBackup& backups;
   domain::EventService& events;
   domain::RotationService& rotation;
+  domain::TagService& tags;
 };
 
 using Handler = core::Result<http::Response> (*)(ApiContext& context, const Call& call);

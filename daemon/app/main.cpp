@@ -138,8 +138,9 @@ int main(int argc, char** argv) {
   domain::RotationService rotation(*vault->store, sealer, core::system_now,
                                    rotation_runner ? &*rotation_runner : nullptr);
   app::LocalNotificationSink notification_sink(options.notify_webhook, options.notify_command, options.hook_timeout);
+  domain::TagService tags(*vault->store);
   api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log, *vault->store, backups,
-                               events, rotation});
+                               events, rotation, tags});
   // A thread per core serves connections, each on its own io_context; the main thread runs the first one and also
   // the listeners, signals and timers.
   const std::size_t io_threads =
