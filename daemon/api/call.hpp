@@ -96,6 +96,9 @@ struct Route {
   /// group-commit jobs on the store's writer thread; the rest run on the session's thread.
   auth::Permission permission;
   ErrorShape error_shape = ErrorShape::kFlat;
+  /// A larger request body than the standard 512 KiB, allowed only to a caller that the request's head already
+  /// authenticates and authorizes (Api::body_limit); 0 for the standard limit.
+  std::size_t max_body_bytes = 0;
 };
 
 /// 200 (or `status`) with the JSON body.
