@@ -190,9 +190,11 @@ class Vault {
   domain::EventService events_{*store_, clock_};
   // No rotation command: RotateSecret answers its "not configured" error, which is still a path worth fuzzing.
   domain::RotationService rotation_{*store_, sealer_, clock_, nullptr};
+  domain::TagService tags_{*store_};
   std::unique_ptr<audit::AuditLog> audit_ = must(audit::AuditLog::open(dir_ / "audit.log"), "open audit log");
   std::unique_ptr<api::Api> api_ = std::make_unique<api::Api>(
-      api::ApiContext{secrets_, credentials_, keys_, access_, *audit_, *store_, backups_, events_, rotation_});
+      api::ApiContext{secrets_, credentials_, keys_, access_, *audit_, *store_, backups_, events_, rotation_,
+                      tags_});
   std::string app_db_id_;
 };
 

@@ -1,4 +1,4 @@
--- schema.sql: the schema that migrations/0001..0005 produce (user_version 5). Reviewed by hand, compared with the
+-- schema.sql: the schema that migrations/0001..0006 produce (user_version 6). Reviewed by hand, compared with the
 -- migrated database by tests/unit/store/schema_test.cpp; edit a migration, then this file, never only one.
 --
 -- How the tables map to CSMS:
@@ -13,7 +13,8 @@
 --   passphrase_kdf              scrypt salt and cost, only when the key-encryption key comes from a passphrase
 --   secret_tags                 the (secret, key) -> value tags of a secret; at most 20 per secret
 --   events                      secret events of a project (event types, state, SMN target kept and echoed)
---   notification_records        one row per notification an event fired, PENDING until delivered
+--   notification_records        one row per notification an event fired, PENDING until delivered (retried with
+--                               back-off: attempts, next_attempt_time)
 --   version_expiry_notices      which version expiries were announced (for which expire_time)
 --   rotation_tasks              RotateSecret / auto-rotation tasks and their outcome (ListSecretTask)
 --
@@ -151,6 +152,8 @@ CREATE TABLE events (
   UNIQUE (project_id, name)
 ) STRICT;
 
+-- attempts and next_attempt_time were added by 0006 (ALTER TABLE ... ADD COLUMN), which is why SQLite keeps them on
+-- their own line after status.
 CREATE TABLE notification_records (
   record_pk          INTEGER PRIMARY KEY,
   project_id         TEXT    NOT NULL,
@@ -163,7 +166,7 @@ CREATE TABLE notification_records (
   target_id          TEXT    NOT NULL,
   content            TEXT    NOT NULL,
   status             TEXT    NOT NULL CHECK (status IN ('PENDING', 'SUCCESS', 'FAIL', 'INVALID'))
-) STRICT;
+, attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0), next_attempt_time INTEGER NOT NULL DEFAULT 0) STRICT;
 
 CREATE INDEX notification_records_by_project ON notification_records (project_id, create_time);
 CREATE INDEX notification_records_pending ON notification_records (record_pk) WHERE status = 'PENDING';

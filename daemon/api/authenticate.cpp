@@ -11,14 +11,14 @@ core::Error unauthenticated(std::string detail) {
 }
 
 core::Result<auth::Caller> from_signature(const http::Request& request, std::string_view authorization,
-                                          ApiContext& context) {
+                                          ApiContext& context, bool body_follows) {
   CSMS_TRY_ASSIGN(const auto parsed, auth::parse_authorization(authorization));
   const auto now_seconds = context.access.clock() / 1000;
   CSMS_TRY(auth::check_sdk_date(request.header("x-sdk-date"), now_seconds, context.access.sdk_date_window));
   CSMS_TRY_ASSIGN(auto match, context.credentials.find_access_key(parsed.access_key));
   if (!match) return unauthenticated("the access key is unknown or revoked");
   const auth::SignedRequestView view{request.method_name, request.path, request.raw_query, request.headers,
-                                     std::string_view(request.body.data(), request.body.size())};
+                                     std::string_view(request.body.data(), request.body.size()), body_follows};
   CSMS_TRY(auth::verify_signature(view, parsed, match->secret_key.view()));
   auth::Caller caller;
   caller.kind = auth::Caller::Kind::kAccessKey;
@@ -43,9 +43,7 @@ core::Result<auth::Caller> from_token(const http::Request& request, std::string_
   return caller;
 }
 
-}  // namespace
-
-core::Result<auth::Caller> authenticate(const http::Request& request, ApiContext& context) {
+core::Result<auth::Caller> authenticate_caller(const http::Request& request, ApiContext& context, bool body_follows) {
   if (request.peer.transport == http::Peer::Transport::kUnix) {
     if (auto caller = auth::match_peer(context.access.peer_rules, request.peer.uid, request.peer.gid,
                                        request.peer.groups, request.peer.pid)) {
@@ -53,11 +51,21 @@ core::Result<auth::Caller> authenticate(const http::Request& request, ApiContext
     }
   }
   if (const auto authorization = request.header("authorization"); !authorization.empty()) {
-    return from_signature(request, authorization, context);
+    return from_signature(request, authorization, context, body_follows);
   }
   if (const auto token = request.header("x-auth-token"); !token.empty()) return from_token(request, token, context);
   return unauthenticated(
       "the request carries no credentials: sign it with an access key (SDK-HMAC-SHA256) or send X-Auth-Token");
+}
+
+}  // namespace
+
+core::Result<auth::Caller> authenticate(const http::Request& request, ApiContext& context) {
+  return authenticate_caller(request, context, false);
+}
+
+core::Result<auth::Caller> authenticate_head(const http::Request& head, ApiContext& context) {
+  return authenticate_caller(head, context, true);
 }
 
 }  // namespace csms::api

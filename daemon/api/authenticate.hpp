@@ -10,4 +10,8 @@ namespace csms::api {
 /// stays what it is (5xx), so an outage is never reported as bad credentials.
 core::Result<auth::Caller> authenticate(const http::Request& request, ApiContext& context);
 
+/// The same from a request's head before its body is read: an SDK signature then counts only when
+/// X-Sdk-Content-Sha256 declares the body's hash (authenticate() checks the body against it afterwards).
+core::Result<auth::Caller> authenticate_head(const http::Request& head, ApiContext& context);
+
 }  // namespace csms::api

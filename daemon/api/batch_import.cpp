@@ -2,6 +2,7 @@
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/secret_fields.hpp"
+#include "log/log.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -54,7 +55,17 @@ core::Result<http::Response> batch_import_secrets(ApiContext& context, const Cal
     if (auto imported = import_one(context, call, entry); imported) {
       ++succeeded;
     } else {
-      errors.push_back(boost::json::object{{"name", name}, {"error_msg", error_message(imported.error())}});
+      const core::Error& error = imported.error();
+      // The caller sees only the generic text of a server-side failure; the operator needs its cause, logged as a
+      // failed request's would be (names and error details never carry a value).
+      if (error_info(error.code).status >= 500) {
+        log::error("batch import entry failed", {{"request_id", call.request.request_id},
+                                                 {"operation", std::string_view("BatchImportSecrets")},
+                                                 {"secret_name", name},
+                                                 {"error", core::errc_name(error.code)},
+                                                 {"detail", error.detail}});
+      }
+      errors.push_back(boost::json::object{{"name", name}, {"error_msg", error_message(error)}});
     }
   }
   const auto count = static_cast<std::int64_t>(entries.size());

@@ -11,6 +11,7 @@
 #include "domain/secret_backup.hpp"
 #include "domain/rotation_service.hpp"
 #include "domain/secret_service.hpp"
+#include "domain/tag_service.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "metrics/daemon_counters.hpp"
@@ -84,6 +85,7 @@ struct ApiContext {
   domain::SecretBackup& backups;
   domain::EventService& events;
   domain::RotationService& rotation;
+  domain::TagService& tags;
   /// For /metrics: pruning, memory locking and build facts; none reported when absent.
   const metrics::DaemonCounters* daemon_counters = nullptr;
   /// Set by Api to the request counters it keeps (one slot per route), for /metrics.
@@ -102,6 +104,9 @@ struct Route {
   ErrorShape error_shape = ErrorShape::kFlat;
   /// The route's slot in the request metrics; Api numbers the rows (0 is for requests no route matched).
   std::size_t metrics_slot = 0;
+  /// A larger request body than the standard 512 KiB, allowed only to a caller that the request's head already
+  /// authenticates and authorizes (Api::body_limit); 0 for the standard limit.
+  std::size_t max_body_bytes = 0;
 };
 
 /// 200 (or `status`) with the JSON body.

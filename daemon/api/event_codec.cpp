@@ -41,7 +41,11 @@ boost::json::object notification_record(const core::NotificationRecord& record) 
   out["notification_target_name"] = record.target_name;
   out["notification_target_id"] = record.target_id;
   out["notification_content"] = record.content;
-  out["notification_status"] = record.status;
+  // The published enum is SUCCESS, FAIL and INVALID. A record still waiting for delivery (not tried yet, or tried
+  // and due to be tried again) has not reached its target, and FAIL is the value that says so; it becomes SUCCESS
+  // if a later attempt gets through (docs/events-and-rotation.md).
+  out["notification_status"] = record.status == core::kNotificationPending ? std::string(core::kNotificationFail)
+                                                                            : record.status;
   return out;
 }
 

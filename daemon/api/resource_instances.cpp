@@ -99,7 +99,7 @@ core::Result<std::vector<std::string>> read_matches(const boost::json::object& b
 }  // namespace
 
 core::Result<http::Response> list_project_tags(ApiContext& context, const Call& call) {
-  domain::TagService tags(context.store);
+  domain::TagService& tags = context.tags;
   CSMS_TRY_ASSIGN(const auto keys, tags.project_tags(call.project_id()));
   return json_response(boost::json::object{{"tags", codec::tag_key_values(keys)}});
 }
@@ -113,7 +113,7 @@ core::Result<http::Response> list_resource_instances(ApiContext& context, const 
   core::SecretFilter filter;
   CSMS_TRY_ASSIGN(filter.tags, read_conditions(body));
   CSMS_TRY_ASSIGN(filter.name_contains, read_matches(body));
-  domain::TagService tags(context.store);
+  domain::TagService& tags = context.tags;
   if (action == "count") {
     // limit and offset do not apply to a count; the service answers resources null (as Terraform expects).
     CSMS_TRY_ASSIGN(const auto total, tags.count_secrets(call.project_id(), filter));

@@ -28,6 +28,10 @@ struct RouteRow {
 
 using auth::Permission;
 
+// A backup blob is at most 5,242,880 characters (csms-api.md 1.6), and BackupSecret's are far smaller; this leaves
+// room for the JSON around it.
+constexpr std::size_t kRestoreBodyBytes = 5'242'880 + 4096;
+
 // csms-api.md section 1.1, every operation (1 to 46), the IAM project lookup, then the admin API of docs/auth.md.
 const RouteRow kRoutes[] = {
     {Method::kPost, "/v1/{project_id}/secrets", {"CreateSecret", handlers::create_secret, Permission::kWrite}},
@@ -93,7 +97,7 @@ const RouteRow kRoutes[] = {
     {Method::kPost, "/v1/{project_id}/secrets/{secret_name}/backup",
      {"DownloadSecretBlob", handlers::download_secret_blob, Permission::kRead}},
     {Method::kPost, "/v1/{project_id}/secrets/restore",
-     {"UploadSecretBlob", handlers::upload_secret_blob, Permission::kWrite}},
+     {"UploadSecretBlob", handlers::upload_secret_blob, Permission::kWrite, ErrorShape::kFlat, kRestoreBodyBytes}},
     {Method::kPost, "/v1/{project_id}/csms/generate-password",
      {"GenerateRandomPassword", handlers::generate_random_password, Permission::kRead}},
     {Method::kPost, "/v1/{project_id}/secrets/batch-import",
@@ -235,6 +239,32 @@ core::Status Api::admit(http::Request& request, DispatchState& state) {
   return auth::authorize(*state.caller, state.route->permission, project_id);
 }
 
+std::size_t Api::body_limit(const http::Request& head, std::size_t standard) {
+  try {
+    const auto match = router_.match(head.method, head.path);
+    if (match.outcome != http::Router<Route>::Outcome::kMatched || match.route->max_body_bytes <= standard) {
+      return standard;
+    }
+    // Nothing larger is buffered for a caller the head does not already authenticate and authorize; the request
+    // is authenticated again with its body (which must match a declared X-Sdk-Content-Sha256) before it runs.
+    const auto caller = authenticate_head(head, context_);
+    if (!caller) {
+      log::info("a larger request body was refused before it was read",
+                {{"operation", match.route->operation}, {"reason", caller.error().detail}});
+      return standard;
+    }
+    std::string_view project_id;
+    if (const auto project = match.params.find("project_id"); project != match.params.end()) {
+      if (!validate::project_id(project->second)) return standard;
+      project_id = project->second;
+    }
+    if (!auth::authorize(*caller, match.route->permission, project_id)) return standard;
+    return match.route->max_body_bytes;
+  } catch (const std::exception&) {
+    return standard;
+  }
+}
+
 net::awaitable<core::Result<http::Response>> Api::dispatch(http::Request& request, DispatchState& state) {
   if (auto admitted = admit(request, state); !admitted) co_return admitted.error();
   const Call call{request, state.params, state.query, state.caller ? *state.caller : kAnonymousCaller, state.notes};
@@ -332,7 +362,10 @@ http::Response Api::transport_error(http::TransportError error, const std::strin
       response = error_response(core::make_error(core::Errc::kHeaderTooLarge, "the request headers exceed 16 KiB"));
       break;
     case http::TransportError::kBodyTooLarge:
-      response = error_response(core::make_error(core::Errc::kPayloadTooLarge, "the request body exceeds 512 KiB"));
+      response = error_response(core::make_error(
+          core::Errc::kPayloadTooLarge,
+          "the request body exceeds 512 KiB (UploadSecretBlob allows 5 MiB to a caller its request head "
+          "authenticates: a Unix socket peer, a token, or a signature with X-Sdk-Content-Sha256; see docs/auth.md)"));
       break;
   }
   // Refused before any route: audited as an anonymous request without a target.

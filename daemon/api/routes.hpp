@@ -19,6 +19,8 @@ class Api final : public http::RequestHandler {
   explicit Api(ApiContext context);
 
   boost::asio::awaitable<http::Response> handle(http::Request& request) override;
+  /// A route's max_body_bytes when the head authenticates a caller the route admits; `standard` otherwise.
+  std::size_t body_limit(const http::Request& head, std::size_t standard) override;
   http::Response transport_error(http::TransportError error, const std::string& request_id,
                                  const http::Peer& peer) override;
   http::Response internal_error(const std::string& request_id) noexcept override;

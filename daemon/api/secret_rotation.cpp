@@ -14,13 +14,17 @@ core::Error invalid(std::string detail) { return core::make_error(core::Errc::kI
 }  // namespace
 
 // Rotation runs on the event worker, not in the request: the answer names the task, which ListSecretTask reports
-// RUNNING until the new version exists (the way Terraform polls it).
+// RUNNING until the new version exists (the way Terraform polls it), and the id of that version, reserved when the
+// task was created.
 core::Result<http::Response> rotate_secret(ApiContext& context, const Call& call) {
   const std::string& name = call.param("secret_name");
   CSMS_TRY(validate::name("secret_name", name));
   call.notes.secret_name = name;
   CSMS_TRY_ASSIGN(const auto task, context.rotation.request_rotation(call.project_id(), name));
-  return json_response(boost::json::object{{"secret_name", name}, {"rotation_task_id", task.id}});
+  const std::string version = task.version_id.value_or("");
+  call.notes.version_id = version;
+  return json_response(
+      boost::json::object{{"version_id", version}, {"secret_name", name}, {"rotation_task_id", task.id}});
 }
 
 core::Result<http::Response> list_secret_tasks(ApiContext& context, const Call& call) {

@@ -73,7 +73,7 @@ core::Result<http::Response> create_secret_tag(ApiContext& context, const Call& 
   const auto* tag = body.if_contains("tag");
   if (!tag || tag->is_null()) return invalid("the field tag is required");
   CSMS_TRY_ASSIGN(auto fields, read_tag_item(*tag, "tag"));
-  domain::TagService tags(context.store);
+  domain::TagService& tags = context.tags;
   CSMS_TRY_ASSIGN(const auto secret, tags.add_tags(call.project_id(), secret_id,
                                                    {core::Tag{std::move(fields.key), fields.value.value_or("")}}));
   call.notes.secret_name = secret.name;
@@ -84,7 +84,7 @@ core::Result<http::Response> delete_secret_tag(ApiContext& context, const Call& 
   CSMS_TRY_ASSIGN(const auto secret_id, secret_id_of(call));
   const std::string& key = call.param("key");
   if (key.empty() || validate::code_points(key) > kMaxPathKey) return invalid("key must be 1 to 255 characters");
-  domain::TagService tags(context.store);
+  domain::TagService& tags = context.tags;
   CSMS_TRY_ASSIGN(const auto secret, tags.delete_tag(call.project_id(), secret_id, key));
   call.notes.secret_name = secret.name;
   return empty_response(204);
@@ -92,7 +92,7 @@ core::Result<http::Response> delete_secret_tag(ApiContext& context, const Call& 
 
 core::Result<http::Response> list_secret_tags(ApiContext& context, const Call& call) {
   CSMS_TRY_ASSIGN(const auto secret_id, secret_id_of(call));
-  domain::TagService tags(context.store);
+  domain::TagService& tags = context.tags;
   CSMS_TRY_ASSIGN(const auto tagged, tags.list_tags(call.project_id(), secret_id));
   call.notes.secret_name = tagged.secret.name;
   return json_response(
@@ -107,7 +107,7 @@ core::Result<http::Response> batch_secret_tags(ApiContext& context, const Call& 
   CSMS_TRY_ASSIGN(const auto sequence, optional_string(body, "sequence"));
   if (sequence) CSMS_TRY(validate::max_length("sequence", *sequence, kMaxSequence));
   CSMS_TRY_ASSIGN(auto list, read_tag_list(body));
-  domain::TagService tags(context.store);
+  domain::TagService& tags = context.tags;
   core::Result<core::Secret> secret = core::make_error(core::Errc::kInternal, "no action ran");
   if (action == "create") {
     std::vector<core::Tag> additions;

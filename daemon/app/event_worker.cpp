@@ -33,6 +33,11 @@ void EventWorker::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool EventWorker::stop_requested() {
+  const std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
 void EventWorker::run() {
   using Clock = std::chrono::steady_clock;
   auto next_check = Clock::now();
@@ -61,15 +66,17 @@ void EventWorker::run_step(bool check_due) {
       log::info("auto-rotations queued", {{"secrets", static_cast<unsigned long long>(*scheduled)}});
     }
   }
-  if (auto ran = rotation_.run_pending(); !ran) {
+  const auto stopping = [this]() { return stop_requested(); };
+  if (auto ran = rotation_.run_pending(stopping); !ran) {
     log_failure("running rotation tasks failed", ran.error());
   } else if (*ran > 0) {
     log::info("rotation tasks run", {{"tasks", static_cast<unsigned long long>(*ran)}});
   }
-  if (auto delivered = events_.deliver_pending(sink_); !delivered) {
+  if (auto delivered = events_.deliver_pending(sink_, stopping); !delivered) {
     log_failure("notification delivery failed", delivered.error());
-  } else if (delivered->delivered + delivered->failed > 0) {
+  } else if (delivered->delivered + delivered->retrying + delivered->failed > 0) {
     log::info("notifications delivered", {{"delivered", static_cast<unsigned long long>(delivered->delivered)},
+                                          {"retrying", static_cast<unsigned long long>(delivered->retrying)},
                                           {"failed", static_cast<unsigned long long>(delivered->failed)}});
   }
 }

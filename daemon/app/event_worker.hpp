@@ -24,11 +24,13 @@ class EventWorker {
   EventWorker& operator=(const EventWorker&) = delete;
 
   void start();
-  /// Returns once the thread has finished its current step (a running command is waited for, up to its timeout).
+  /// Returns once the thread has finished the delivery or rotation it is in (a running command is waited for, up to
+  /// its timeout); the rest of a pass is left for the next start.
   void stop();
 
  private:
   void run();
+  bool stop_requested();
   void run_step(bool check_due);
 
   domain::EventService& events_;

@@ -161,11 +161,12 @@ int main(int argc, char** argv) {
   domain::RotationService rotation(*vault->store, sealer, core::system_now,
                                    rotation_runner ? &*rotation_runner : nullptr);
   app::LocalNotificationSink notification_sink(options.notify_webhook, options.notify_command, options.hook_timeout);
+  domain::TagService tags(*vault->store);
   metrics::DaemonCounters daemon_counters;
   daemon_counters.version = CSMSD_VERSION;
   daemon_counters.memory_locked = hardening.memory_locked;
   api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log, *vault->store, backups,
-                               events, rotation, &daemon_counters});
+                               events, rotation, tags, &daemon_counters});
   // A thread per core serves connections, each on its own io_context; the main thread runs the first one and also
   // the listeners, signals and timers.
   const std::size_t io_threads =

@@ -95,7 +95,16 @@ core::Result<CanonicalRequestParts> canonical_parts(const SignedRequestView& req
     if (!parts.signed_header_list.empty()) parts.signed_header_list.push_back(';');
     parts.signed_header_list.append(name);
   }
-  if (request.body.empty()) {
+  if (request.body_follows) {
+    // The SDKs sign the declared hash when there is one, so it verifies the head alone; the body is checked against
+    // it when the signature is verified again with the body.
+    CSMS_TRY_ASSIGN(const auto declared_hash, find_single_header(request.headers, kSdkContentSha256Header));
+    if (!declared_hash || declared_hash->size() != 64 ||
+        lower_ascii(*declared_hash).find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return unauthenticated("a signature is verified before its body only when X-Sdk-Content-Sha256 declares it");
+    }
+    parts.payload_hash = std::string(*declared_hash);
+  } else if (request.body.empty()) {
     parts.payload_hash = kEmptyPayloadHash;
   } else {
     CSMS_TRY_ASSIGN(const auto declared_hash, find_single_header(request.headers, kSdkContentSha256Header));

@@ -29,6 +29,9 @@ struct SignedRequestView {
   /// Names already lower-case, values as received.
   const std::vector<std::pair<std::string, std::string>>& headers;
   std::string_view body;
+  /// Only the head has been read: the signature is checked against the declared X-Sdk-Content-Sha256 (required
+  /// then), and must be checked again with the body once it has arrived.
+  bool body_follows = false;
 };
 
 /// `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`, split into its parts.

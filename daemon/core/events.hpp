@@ -43,7 +43,8 @@ struct Event {
   EpochMillis update_time = 0;
 };
 
-/// What happened to a notification: PENDING until the delivery worker has tried it, then SUCCESS or FAIL.
+/// What happened to a notification: PENDING until the delivery worker has delivered it or given up on it, then
+/// SUCCESS or FAIL.
 inline constexpr std::string_view kNotificationPending = "PENDING";
 inline constexpr std::string_view kNotificationSuccess = "SUCCESS";
 inline constexpr std::string_view kNotificationFail = "FAIL";
@@ -61,6 +62,15 @@ struct NotificationRecord {
   std::string target_id;
   std::string content;  ///< the notification JSON text (never a secret value)
   std::string status;
+  std::int64_t attempts = 0;                ///< delivery attempts made so far
+  EpochMillis next_attempt_time = 0;        ///< when a PENDING record is due for its next attempt
+};
+
+/// Where a page of notification records ends (newest first): the last record's time and row, so records created
+/// in the same millisecond are neither skipped nor repeated.
+struct RecordPosition {
+  EpochMillis create_time = 0;
+  std::int64_t row_id = 0;
 };
 
 /// A version whose expire_time has passed and whose expiry has not been announced yet.

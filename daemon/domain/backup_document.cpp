@@ -8,7 +8,9 @@
 namespace csms::domain {
 namespace {
 
-constexpr std::uint8_t kFormat = 1;
+constexpr std::uint8_t kFormat = 2;
+// Blobs written before tags were carried.
+constexpr std::uint8_t kFormatWithoutTags = 1;
 
 class Writer {
  public:
@@ -168,6 +170,10 @@ core::Status check_consistent(const SecretBackupContent& content) {
       return malformed("a stage is repeated or names a version the backup does not hold");
     }
   }
+  std::set<std::string> keys;
+  for (const core::Tag& tag : content.tags) {
+    if (!keys.insert(tag.key).second) return malformed("a tag key is repeated");
+  }
   return core::ok();
 }
 
@@ -210,13 +216,18 @@ core::SecureBuffer encode_backup(const SecretBackupContent& content) {
     out.i64(stage.version);
     out.i64(stage.update_time);
   }
+  out.u32(static_cast<std::uint32_t>(content.tags.size()));
+  for (const core::Tag& tag : content.tags) {
+    out.text(tag.key);
+    out.text(tag.value);
+  }
   return out.take();
 }
 
 core::Result<SecretBackupContent> decode_backup(std::span<const std::uint8_t> document) {
   Reader in(document);
   CSMS_TRY_ASSIGN(const auto format, in.u8());
-  if (format != kFormat) return malformed("document format " + std::to_string(format) + " is not known");
+  if (format != kFormat && format != kFormatWithoutTags) return malformed("document format " + std::to_string(format) + " is not known");
   SecretBackupContent content;
   CSMS_TRY_ASSIGN(content.secret, read_secret(in));
   // A version is at least 8+8+1+4+1+1+4 bytes, a stage 4+8+8.
@@ -232,6 +243,16 @@ core::Result<SecretBackupContent> decode_backup(std::span<const std::uint8_t> do
     CSMS_TRY_ASSIGN(stage.version, in.i64());
     CSMS_TRY_ASSIGN(stage.update_time, in.i64());
     content.stages.push_back(std::move(stage));
+  }
+  if (format == kFormat) {
+    // A tag is at least two empty texts.
+    CSMS_TRY_ASSIGN(const auto tags, in.count(8));
+    for (std::uint32_t i = 0; i < tags; ++i) {
+      core::Tag tag;
+      CSMS_TRY_ASSIGN(tag.key, in.text());
+      CSMS_TRY_ASSIGN(tag.value, in.text());
+      content.tags.push_back(std::move(tag));
+    }
   }
   if (!in.at_end()) return malformed("it has trailing bytes");
   CSMS_TRY(check_consistent(content));

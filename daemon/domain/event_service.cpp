@@ -2,6 +2,7 @@
 #include "domain/event_service.hpp"
 
 #include "crypto/random.hpp"
+#include "domain/delivery_retry.hpp"
 #include "domain/event_firing.hpp"
 
 namespace csms::domain {
@@ -89,10 +90,14 @@ core::Status EventService::delete_event(const std::string& project_id, const std
   return txn->commit();
 }
 
-core::Result<std::vector<core::NotificationRecord>> EventService::list_records(const std::string& project_id,
-                                                                               std::size_t limit) {
+core::Result<Page<core::NotificationRecord>> EventService::list_records(
+    const std::string& project_id, const std::optional<core::RecordPosition>& after, std::size_t limit) {
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));
-  return txn->list_notification_records(project_id, clock_() - kRecordWindow, limit);
+  Page<core::NotificationRecord> page;
+  CSMS_TRY_ASSIGN(page.items, txn->list_notification_records(project_id, clock_() - kRecordWindow, after, limit + 1));
+  page.has_more = page.items.size() > limit;
+  if (page.has_more) page.items.resize(limit);
+  return page;
 }
 
 core::Result<std::size_t> EventService::announce_expiries() {
@@ -110,23 +115,43 @@ core::Result<std::size_t> EventService::announce_expiries() {
   return expired.size();
 }
 
-core::Result<DeliveryCounts> EventService::deliver_pending(NotificationSink& sink) {
+core::Result<DeliveryCounts> EventService::deliver_pending(NotificationSink& sink,
+                                                           const std::function<bool()>& stop_requested) {
   std::vector<core::NotificationRecord> pending;
   {
     CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));
-    CSMS_TRY_ASSIGN(pending, txn->list_pending_notifications(kDeliveriesPerPass));
+    CSMS_TRY_ASSIGN(pending, txn->list_pending_notifications(clock_(), kDeliveriesPerPass));
   }
   DeliveryCounts counts;
-  if (pending.empty()) return counts;
-  std::vector<std::pair<std::int64_t, std::string_view>> outcomes;
+  struct Outcome {
+    std::int64_t row;
+    std::string_view status;
+    std::int64_t attempts;
+    core::EpochMillis next_attempt_time;
+  };
+  std::vector<Outcome> outcomes;
   for (const core::NotificationRecord& record : pending) {
-    // No transaction is open while a webhook or command runs: delivery may take seconds.
+    // Each delivery may take up to the hook timeout: a stop waits for one, not for the whole pass.
+    if (stop_requested && stop_requested()) break;
+    // No transaction is open while a webhook or command runs.
     const core::Status delivered = sink.deliver(record);
-    outcomes.emplace_back(record.row_id, delivered ? core::kNotificationSuccess : core::kNotificationFail);
-    ++(delivered ? counts.delivered : counts.failed);
+    const std::int64_t attempts = record.attempts + 1;
+    if (delivered) {
+      outcomes.push_back({record.row_id, core::kNotificationSuccess, attempts, 0});
+      ++counts.delivered;
+    } else if (const auto delay = delivery_retry_delay(attempts)) {
+      outcomes.push_back({record.row_id, core::kNotificationPending, attempts, clock_() + delay->count()});
+      ++counts.retrying;
+    } else {
+      outcomes.push_back({record.row_id, core::kNotificationFail, attempts, 0});
+      ++counts.failed;
+    }
   }
+  if (outcomes.empty()) return counts;
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
-  for (const auto& [row, status] : outcomes) CSMS_TRY(txn->set_notification_status(row, status));
+  for (const Outcome& outcome : outcomes) {
+    CSMS_TRY(txn->record_delivery_attempt(outcome.row, outcome.status, outcome.attempts, outcome.next_attempt_time));
+  }
   CSMS_TRY(txn->commit());
   return counts;
 }

@@ -8,6 +8,7 @@
 #include "store/store.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,7 +41,8 @@ class NotificationSink {
 
 struct DeliveryCounts {
   std::size_t delivered = 0;
-  std::size_t failed = 0;
+  std::size_t retrying = 0;  ///< failed, tried again later
+  std::size_t failed = 0;    ///< failed for the last time: FAIL
 };
 
 class EventService {
@@ -56,15 +58,20 @@ class EventService {
   /// Refused (kInvalidRequest) while a secret of the project subscribes to the event (csms-api.md 1.7, 28).
   core::Status delete_event(const std::string& project_id, const std::string& name);
 
-  /// The project's records of the last three months, newest first, at most `limit`.
-  core::Result<std::vector<core::NotificationRecord>> list_records(const std::string& project_id, std::size_t limit);
+  /// The project's records of the last three months, newest first, at most `limit`, starting after `after`.
+  core::Result<Page<core::NotificationRecord>> list_records(const std::string& project_id,
+                                                            const std::optional<core::RecordPosition>& after,
+                                                            std::size_t limit);
 
   /// Fires SECRET_VERSION_EXPIRED once for each version whose expire_time has passed (remembered in the store, so
   /// once across restarts too; a new expire_time re-arms it). Returns how many expiries it processed.
   core::Result<std::size_t> announce_expiries();
 
-  /// Hands PENDING records to `sink`, outside any transaction, then stores SUCCESS or FAIL for each.
-  core::Result<DeliveryCounts> deliver_pending(NotificationSink& sink);
+  /// Hands the PENDING records that are due to `sink`, outside any transaction, then stores each outcome: SUCCESS;
+  /// a failure is tried again after delivery_retry_delay, and is FAIL once the attempts are used up. Stops before
+  /// the next record once `stop_requested` answers true (what was delivered is still stored).
+  core::Result<DeliveryCounts> deliver_pending(NotificationSink& sink,
+                                               const std::function<bool()>& stop_requested = {});
 
  private:
   store::Store& store_;

@@ -8,6 +8,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <charconv>
+
 namespace csms::domain {
 namespace {
 
@@ -29,8 +31,13 @@ std::string operate_type(const core::Secret& secret) {
   return "SINGLE_USER";
 }
 
-core::RotationTask new_task(const core::Secret& secret, core::EpochMillis now) {
+// The task's version number is issued when the task is created, so RotateSecret can answer with the version_id the
+// rotation will create (csms-api.md 1.8) and the command is told the same id. The secret's counter moves on with
+// it (the caller stores `secret`), so no other version takes the number; a failed rotation leaves it unused.
+core::RotationTask new_task(core::Secret& secret, core::EpochMillis now) {
   core::RotationTask task;
+  secret.last_version_number += 1;
+  task.version_id = core::version_id(secret.last_version_number);
   task.id = crypto::random_uuid();
   task.project_id = secret.project_id;
   task.secret_name = secret.name;
@@ -39,6 +46,17 @@ core::RotationTask new_task(const core::Secret& secret, core::EpochMillis now) {
   task.operate_type = operate_type(secret);
   task.task_time = now;
   return task;
+}
+
+// The number new_task reserved; none for a task queued before numbers were reserved (it takes the next one).
+std::optional<core::VersionNumber> reserved_number(const core::RotationTask& task) {
+  if (!task.version_id || task.version_id->size() < 2 || task.version_id->front() != 'v') return std::nullopt;
+  core::VersionNumber number = 0;
+  const char* first = task.version_id->data() + 1;
+  const char* last = task.version_id->data() + task.version_id->size();
+  const auto [end, error] = std::from_chars(first, last, number);
+  if (error != std::errc() || end != last || number < 1) return std::nullopt;
+  return number;
 }
 
 }  // namespace
@@ -86,7 +104,7 @@ std::string RotationService::command_request(const core::RotationTask& task, con
   request["secret_name"] = secret.name;
   request["secret_type"] = secret.secret_type;
   request["operate_type"] = task.operate_type;
-  request["next_version_id"] = core::version_id(secret.last_version_number + 1);
+  request["next_version_id"] = task.version_id ? *task.version_id : core::version_id(secret.last_version_number + 1);
   if (secret.rotation_config) request["rotation_config"] = *secret.rotation_config;
   if (secret.rotation_func_urn) request["rotation_func_urn"] = *secret.rotation_func_urn;
   return boost::json::serialize(request);
@@ -96,7 +114,7 @@ core::Result<core::RotationTask> RotationService::request_rotation(const std::st
                                                                    const std::string& name) {
   const core::EpochMillis now = clock_();
   CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kWrite));
-  CSMS_TRY_ASSIGN(const auto secret, support::require_secret(*txn, project_id, name));
+  CSMS_TRY_ASSIGN(auto secret, support::require_secret(*txn, project_id, name));
   CSMS_TRY(support::require_usable(secret));
   if (secret.secret_type == "COMMON") {
     return core::make_error(core::Errc::kInvalidRequest,
@@ -115,6 +133,7 @@ core::Result<core::RotationTask> RotationService::request_rotation(const std::st
   }
   const core::RotationTask task = new_task(secret, now);
   CSMS_TRY(txn->insert_rotation_task(task));
+  CSMS_TRY(txn->update_secret(secret));
   CSMS_TRY(txn->commit());
   return task;
 }
@@ -148,7 +167,7 @@ core::Result<std::size_t> RotationService::schedule_due_rotations() {
   return due.size();
 }
 
-core::Result<std::size_t> RotationService::run_pending() {
+core::Result<std::size_t> RotationService::run_pending(const std::function<bool()>& stop_requested) {
   if (runner_ == nullptr) return std::size_t{0};
   std::vector<core::RotationTask> tasks;
   {
@@ -157,11 +176,14 @@ core::Result<std::size_t> RotationService::run_pending() {
   }
   // One task that cannot be finished (say the vault is locked) must not hold up the others.
   core::Status first_failure = core::ok();
+  std::size_t ran = 0;
   for (core::RotationTask& task : tasks) {
+    if (stop_requested && stop_requested()) break;
     if (auto done = run_task(std::move(task)); !done && first_failure) first_failure = done;
+    ++ran;
   }
   if (!first_failure) return first_failure.error();
-  return tasks.size();
+  return ran;
 }
 
 core::Status RotationService::run_task(core::RotationTask task) {
@@ -210,8 +232,8 @@ core::Status RotationService::run_task(core::RotationTask task) {
     return finish_failed(std::move(task), "CSMS.0109", usable.error().detail);
   }
   core::Secret& rotated = **secret;
-  CSMS_TRY_ASSIGN(const auto metadata,
-                  support::add_version(*txn, rotated, sealer_, *value, std::nullopt, std::nullopt, now));
+  CSMS_TRY_ASSIGN(const auto metadata, support::add_version(*txn, rotated, sealer_, *value, std::nullopt, std::nullopt,
+                                                            now, reserved_number(task)));
   rotated.rotation_time = now;
   rotated.next_rotation_time = support::next_rotation_time(rotated, now);
   CSMS_TRY(txn->update_secret(rotated));

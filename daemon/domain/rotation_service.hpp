@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,8 +48,9 @@ class RotationService {
   /// Creates a task for each secret whose auto-rotation is due and moves its next_rotation_time on by one period.
   core::Result<std::size_t> schedule_due_rotations();
   /// Runs the RUNNING tasks: the command runs outside any transaction, then the new version (SYSCURRENT, the old
-  /// one SYSPREVIOUS) and the task outcome are written together with the SECRET_ROTATED(_FAILED) record.
-  core::Result<std::size_t> run_pending();
+  /// one SYSPREVIOUS) and the task outcome are written together with the SECRET_ROTATED(_FAILED) record. Stops
+  /// before the next task once `stop_requested` answers true.
+  core::Result<std::size_t> run_pending(const std::function<bool()>& stop_requested = {});
 
   bool can_rotate() const { return runner_ != nullptr; }
 

@@ -28,6 +28,7 @@ core::Result<std::vector<std::uint8_t>> SecretBackup::backup(const std::string& 
       content.versions.push_back(BackedUpVersion{std::move(stored->metadata), std::move(*opened)});
     }
     CSMS_TRY_ASSIGN(content.stages, txn->list_stages(secret.row_id));
+    CSMS_TRY_ASSIGN(content.tags, txn->list_tags(secret.row_id));
   }
   const core::SecureBuffer document = encode_backup(content);
   return backup_sealer_.seal(document.span(), project_id);
@@ -65,6 +66,7 @@ core::Result<core::Secret> SecretBackup::restore(const std::string& project_id, 
     CSMS_TRY(txn->insert_version(secret.row_id, stored));
   }
   for (const core::Stage& stage : content.stages) CSMS_TRY(txn->put_stage(secret.row_id, stage));
+  for (const core::Tag& tag : content.tags) CSMS_TRY(txn->put_tag(secret.row_id, tag));
   CSMS_TRY(txn->commit());
   return secret;
 }

@@ -1,5 +1,5 @@
-// secret_backup.hpp: DownloadSecretBlob and UploadSecretBlob: one secret with all its versions and stages, sealed
-// under a key derived from the vault's master key, and restored from such a blob.
+// secret_backup.hpp: DownloadSecretBlob and UploadSecretBlob: one secret with all its versions, stages and tags,
+// sealed under a key derived from the vault's master key, and restored from such a blob.
 #pragma once
 
 #include "core/error.hpp"
@@ -26,9 +26,9 @@ class SecretBackup {
   /// kSecretNotEnabled otherwise.
   core::Result<std::vector<std::uint8_t>> backup(const std::string& project_id, const std::string& name);
 
-  /// Recreates the secret of a blob taken in `project_id`: same id, metadata, version numbers, expiry, stages and
-  /// version counter, values re-sealed under the current data key; its state is ENABLED. kAlreadyExists when the
-  /// name is taken; kInvalidParameter when the blob is not a backup this vault and project can open.
+  /// Recreates the secret of a blob taken in `project_id`: same id, metadata, version numbers, expiry, stages, tags
+  /// and version counter, values re-sealed under the current data key; its state is ENABLED. kAlreadyExists when
+  /// the name is taken; kInvalidParameter when the blob is not a backup this vault and project can open.
   core::Result<core::Secret> restore(const std::string& project_id, std::span<const std::uint8_t> blob);
 
  private:

@@ -73,14 +73,15 @@ core::Result<StageMap> load_stage_map(store::Transaction& txn, std::int64_t secr
 core::Result<core::VersionMetadata> add_version(store::Transaction& txn, core::Secret& secret,
                                                 const crypto::Sealer& sealer, const crypto::PlainValue& value,
                                                 const std::optional<std::vector<std::string>>& stages,
-                                                std::optional<core::EpochMillis> expire_time, core::EpochMillis now) {
+                                                std::optional<core::EpochMillis> expire_time, core::EpochMillis now,
+                                                std::optional<core::VersionNumber> reserved) {
   CSMS_TRY_ASSIGN(const auto versions,
                   txn.list_versions(secret.row_id, std::nullopt, std::numeric_limits<std::size_t>::max() / 2));
   std::vector<core::VersionNumber> existing;
   existing.reserve(versions.size());
   for (const core::VersionMetadata& version : versions) existing.push_back(version.number);
   CSMS_TRY_ASSIGN(const auto before, load_stage_map(txn, secret.row_id));
-  CSMS_TRY_ASSIGN(const auto plan, plan_new_version(before, existing, secret.last_version_number, stages));
+  CSMS_TRY_ASSIGN(const auto plan, plan_new_version(before, existing, secret.last_version_number, stages, reserved));
 
   if (plan.evicted) CSMS_TRY(txn.delete_version(secret.row_id, *plan.evicted));
   core::StoredVersion version;
@@ -91,7 +92,8 @@ core::Result<core::VersionMetadata> add_version(store::Transaction& txn, core::S
   CSMS_TRY_ASSIGN(version.value, sealer.seal(value, {secret.project_id, secret.id, plan.number}));
   CSMS_TRY(txn.insert_version(secret.row_id, version));
   CSMS_TRY(apply_stage_plan(txn, secret.row_id, before, plan.stages, now));
-  secret.last_version_number = plan.number;
+  // A reserved number may lie below numbers issued since (a secret restored from an older backup may not know it).
+  secret.last_version_number = std::max(secret.last_version_number, plan.number);
   secret.update_time = now;
   CSMS_TRY(txn.update_secret(secret));
   for (const auto& [stage, number] : plan.stages.after) {

@@ -35,10 +35,12 @@ core::Result<StageMap> load_stage_map(store::Transaction& txn, std::int64_t secr
 /// Adds a version to `secret` (CreateSecretVersion and rotation alike): plans its number and stages (SYSCURRENT by
 /// default, moving SYSPREVIOUS; the 20-version cap evicts the oldest deprecated version), seals and inserts it,
 /// and updates the secret's last number and update_time (in `secret` too). Returns the new version's metadata.
+/// `reserved` is a number issued earlier for this version (see plan_new_version).
 core::Result<core::VersionMetadata> add_version(store::Transaction& txn, core::Secret& secret,
                                                 const crypto::Sealer& sealer, const crypto::PlainValue& value,
                                                 const std::optional<std::vector<std::string>>& stages,
-                                                std::optional<core::EpochMillis> expire_time, core::EpochMillis now);
+                                                std::optional<core::EpochMillis> expire_time, core::EpochMillis now,
+                                                std::optional<core::VersionNumber> reserved = std::nullopt);
 
 /// When auto-rotation of `secret` is next due, counted from `from`; empty when auto_rotation is off.
 std::optional<core::EpochMillis> next_rotation_time(const core::Secret& secret, core::EpochMillis from);

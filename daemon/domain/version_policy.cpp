@@ -74,7 +74,8 @@ core::Result<StagePlan> plan_stage_removal(const StageMap& before, std::string_v
 
 core::Result<NewVersionPlan> plan_new_version(const StageMap& before, std::span<const core::VersionNumber> existing,
                                               core::VersionNumber last_issued,
-                                              const std::optional<std::vector<std::string>>& requested_stages) {
+                                              const std::optional<std::vector<std::string>>& requested_stages,
+                                              std::optional<core::VersionNumber> reserved) {
   std::vector<std::string> stages;
   if (requested_stages) {
     if (requested_stages->empty()) {
@@ -97,6 +98,13 @@ core::Result<NewVersionPlan> plan_new_version(const StageMap& before, std::span<
 
   NewVersionPlan plan;
   plan.number = std::max(last_issued, existing.empty() ? 0 : *std::max_element(existing.begin(), existing.end())) + 1;
+  if (reserved) {
+    if (*reserved < 1 || std::find(existing.begin(), existing.end(), *reserved) != existing.end()) {
+      return core::make_error(core::Errc::kInternal,
+                              "the reserved version " + core::version_id(*reserved) + " already exists");
+    }
+    plan.number = *reserved;
+  }
   if (existing.size() >= kMaxVersionsPerSecret) {
     const auto staged = staged_versions(before);
     std::optional<core::VersionNumber> oldest;

@@ -59,9 +59,12 @@ struct NewVersionPlan {
 /// Plans CreateSecretVersion. `requested_stages` empty means the default, SYSCURRENT. `existing` lists the
 /// numbers of the secret's versions; `last_issued` is the highest number ever issued (ids are never reused).
 /// Validates the list: 1 to 12 entries (kStageListTooLong above 12), no duplicates (kInvalidParameter).
+/// `reserved`, when given, is the number to use instead of the next one: a number issued earlier that no version
+/// has (RotateSecret reserves its version's number when it is requested); kInternal when a version has it.
 core::Result<NewVersionPlan> plan_new_version(const StageMap& before, std::span<const core::VersionNumber> existing,
                                               core::VersionNumber last_issued,
-                                              const std::optional<std::vector<std::string>>& requested_stages);
+                                              const std::optional<std::vector<std::string>>& requested_stages,
+                                              std::optional<core::VersionNumber> reserved = std::nullopt);
 
 /// Builds a StageMap from stored stages.
 StageMap to_stage_map(std::span<const core::Stage> stages);

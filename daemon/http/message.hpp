@@ -87,6 +87,14 @@ class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   virtual boost::asio::awaitable<Response> handle(Request& request) = 0;
+  /// Called once the head of a request has been read and before any of its body, when the body may be larger than
+  /// `standard` bytes: the largest body this request may have (the session caps it at Limits::max_body_bytes).
+  /// `head` has no body. Anything above `standard` must be for a caller the head already authenticates, so that an
+  /// unknown client can never make the daemon buffer more than `standard`.
+  virtual std::size_t body_limit(const Request& head, std::size_t standard) {
+    (void)head;
+    return standard;
+  }
   virtual Response transport_error(TransportError error, const std::string& request_id, const Peer& peer) = 0;
   /// The answer when a handler threw after all: must not throw itself.
   virtual Response internal_error(const std::string& request_id) noexcept = 0;

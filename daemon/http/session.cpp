@@ -17,7 +17,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
 #include <array>
+#include <optional>
 
 #include <string.h>
 
@@ -85,6 +87,20 @@ net::awaitable<void> Server::run_session(Stream stream, Peer peer, LiveSession l
         co_await bhttp::async_read_header(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     entry.busy = true;
     (void)read_bytes;
+    if (!read_error && !parser.is_done()) {
+      // A body is held to body_bytes unless the handler, having seen the head, allows this request more. Asked only
+      // when the body may be larger, so ordinary requests cost nothing extra.
+      std::size_t allowed = limits_.body_bytes;
+      const std::optional<std::uint64_t> declared = declared_body_length(parser);
+      if (!declared || *declared > allowed) {
+        allowed = std::min(handler_.body_limit(to_request_head(parser.get(), peer), allowed), limits_.max_body_bytes);
+      }
+      if (declared && *declared > allowed) {
+        read_error = bhttp::error::body_limit;  // answered 413 below, before any of the body is read
+      } else {
+        parser.body_limit(allowed);
+      }
+    }
     if (!read_error && !parser.is_done()) {
       // curl sends "Expect: 100-continue" for bodies over 1 KiB and waits a second unless told to go on.
       if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {

@@ -41,10 +41,15 @@ bool is_protocol_error(const boost::system::error_code& ec) {
 
 void apply_limits(RequestParser& parser, const Limits& limits) {
   parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
-  parser.body_limit(limits.body_bytes);
+  // The parser checks Content-Length against this as soon as the head is complete, before the session could allow
+  // a request more than body_bytes; the session narrows it once it has seen the head (see session.cpp).
+  parser.body_limit(limits.max_body_bytes);
 }
 
-Request to_request(bhttp::request<SecureBody, SecureFields>&& message, Peer peer, std::string request_id) {
+namespace {
+
+// Everything but the body.
+Request head_of(const bhttp::request<SecureBody, SecureFields>& message) {
   Request request;
   request.method = to_method(message.method());
   request.method_name = std::string(message.method_string());
@@ -53,10 +58,30 @@ Request to_request(bhttp::request<SecureBody, SecureFields>&& message, Peer peer
   request.path = request.target.substr(0, question);
   if (question != std::string::npos) request.raw_query = request.target.substr(question + 1);
   for (const auto& field : message) request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  return request;
+}
+
+}  // namespace
+
+Request to_request(bhttp::request<SecureBody, SecureFields>&& message, Peer peer, std::string request_id) {
+  Request request = head_of(message);
   request.body = std::move(message.body());
   request.request_id = std::move(request_id);
   request.peer = std::move(peer);
   return request;
+}
+
+Request to_request_head(const bhttp::request<SecureBody, SecureFields>& message, const Peer& peer) {
+  Request request = head_of(message);
+  request.peer = peer;
+  return request;
+}
+
+std::optional<std::uint64_t> declared_body_length(const RequestParser& parser) {
+  if (parser.chunked()) return std::nullopt;
+  const auto length = parser.content_length();
+  if (!length) return std::nullopt;
+  return *length;
 }
 
 WireResponse to_message(Response&& response, unsigned version, bool keep_alive, const std::string& request_id) {

@@ -12,6 +12,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -25,11 +26,18 @@ using SecureFields = boost::beast::http::basic_fields<core::WipingAllocator<char
 using RequestParser = boost::beast::http::request_parser<SecureBody, core::WipingAllocator<char>>;
 using WireResponse = boost::beast::http::response<SecureBody>;
 
-/// A fresh parser for one request, held to the connection's header and body limits.
+/// A fresh parser for one request, held to the connection's header limit and to the largest body any request may
+/// have; the session sets the request's own body limit once its head is read.
 void apply_limits(RequestParser& parser, const Limits& limits);
 
 /// The parsed message as the API sees it: method, target split into path and query, lower-cased header names.
 Request to_request(boost::beast::http::request<SecureBody, SecureFields>&& message, Peer peer, std::string request_id);
+
+/// The same for a message whose body has not been read yet (the Request's body is empty).
+Request to_request_head(const boost::beast::http::request<SecureBody, SecureFields>& message, const Peer& peer);
+
+/// The Content-Length a parsed head declares; nullopt for a chunked body or none.
+std::optional<std::uint64_t> declared_body_length(const RequestParser& parser);
 
 /// The response as written to the connection (Server, X-Request-Id, Content-Type and Content-Length set).
 WireResponse to_message(Response&& response, unsigned version, bool keep_alive, const std::string& request_id);

@@ -132,13 +132,17 @@ class Transaction {
 
   // --- notification records ---
   virtual core::Status insert_notification_record(const core::NotificationRecord& record) = 0;
-  /// Records of a project created at or after `since`, newest first.
-  virtual core::Result<std::vector<core::NotificationRecord>> list_notification_records(std::string_view project_id,
-                                                                                        core::EpochMillis since,
-                                                                                        std::size_t limit) = 0;
-  /// PENDING records of every project, oldest first.
-  virtual core::Result<std::vector<core::NotificationRecord>> list_pending_notifications(std::size_t limit) = 0;
-  virtual core::Status set_notification_status(std::int64_t record_row, std::string_view status) = 0;
+  /// Records of a project created at or after `since`, newest first (by time, then row), starting after `after`
+  /// when given.
+  virtual core::Result<std::vector<core::NotificationRecord>> list_notification_records(
+      std::string_view project_id, core::EpochMillis since, const std::optional<core::RecordPosition>& after,
+      std::size_t limit) = 0;
+  /// PENDING records of every project whose next attempt is due at `now`, oldest first.
+  virtual core::Result<std::vector<core::NotificationRecord>> list_pending_notifications(core::EpochMillis now,
+                                                                                         std::size_t limit) = 0;
+  /// Stores the outcome of a delivery attempt: the status, the attempts made and when the next one is due.
+  virtual core::Status record_delivery_attempt(std::int64_t record_row, std::string_view status,
+                                               std::int64_t attempts, core::EpochMillis next_attempt_time) = 0;
 
   // --- version expiry ---
   /// Versions whose expire_time is at or before `now` and whose expiry was not announced for that expire_time.

@@ -2,7 +2,11 @@
 #include <string>
 #include <vector>
 
+#include <openssl/evp.h>
+
 #include "harness.hpp"
+#include "raw_connection.hpp"
+#include "sdk_signer.hpp"
 
 using namespace csms_it;
 
@@ -26,6 +30,38 @@ std::string take_backup(HttpClient& client, std::string_view name, std::string_v
 
 HttpResponse restore(HttpClient& client, const std::string& blob, std::string_view project = kProject) {
   return client.post_json(restore_url(project), json::object{{"secret_blob", blob}});
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  REQUIRE(EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) == 1);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0xF]);
+  }
+  return out;
+}
+
+/// A secret of 20 versions of 32768 random characters each: its blob is far over the 512 KiB body limit.
+std::string large_backup(HttpClient& client, const std::string& name) {
+  std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::uint32_t state = 12345;
+  const auto value = [&]() {
+    std::string out;
+    for (int i = 0; i < 32768; ++i) {
+      state = state * 1103515245u + 12345u;
+      out.push_back(alphabet[(state >> 16) % alphabet.size()]);
+    }
+    return out;
+  };
+  create_secret(client, name, value());
+  for (int i = 2; i <= 20; ++i) create_version(client, name, value());
+  const std::string blob = take_backup(client, name);
+  REQUIRE(blob.size() > 600 * 1024);
+  return blob;
 }
 
 }  // namespace
@@ -151,4 +187,91 @@ TEST_CASE("backup of a missing, pending-deletion or badly named secret answers t
   create_secret(client, name, "value");
   REQUIRE_STATUS(client.post_json(schedule_delete_url(name), json::object{{"recovery_window_in_days", 7}}), 200);
   CHECK_CSMS_ERROR(client.post(backup_url(name)), 400, "CSMS.0103");
+}
+
+// Tags belong to the secret (1.5): a restored secret answers ListSecretTags as before its deletion.
+TEST_CASE("a restored secret has the tags it had when it was backed up", "[integration][backup]") {
+  Daemon daemon;
+  auto client = daemon.client();
+  const std::string name = unique_name("backup-tags");
+  const std::string id = get_string(create_secret(client, name, "value"), "id");
+  const std::string tags_url = "/v1/" + std::string(kProject) + "/csms/" + id + "/tags";
+  REQUIRE_STATUS(client.post_json(tags_url + "/action",
+                                  json::object{{"action", "create"},
+                                               {"tags", json::array{json::object{{"key", "env"}, {"value", "prod"}},
+                                                                    json::object{{"key", "owner"}, {"value", "ops"}}}}}),
+                 204);
+  const std::string blob = take_backup(client, name);
+  REQUIRE_STATUS(client.del(secret_url(name)), 200);
+  REQUIRE_STATUS(restore(client, blob), 200);
+  const HttpResponse r = client.get(tags_url);
+  REQUIRE_STATUS(r, 200);
+  const auto tags = get_array(body_object(r), "tags");
+  REQUIRE(tags.size() == 2);
+  CHECK(get_string(tags[0].as_object(), "key") == "env");
+  CHECK(get_string(tags[0].as_object(), "value") == "prod");
+  CHECK(get_string(tags[1].as_object(), "key") == "owner");
+  CHECK(get_string(tags[1].as_object(), "value") == "ops");
+}
+
+// A blob BackupSecret produced must restore, even when it is larger than the standard 512 KiB body limit; the larger
+// limit of UploadSecretBlob is granted only to a caller the request head authenticates, before any body is read.
+TEST_CASE("a backup blob over the 512 KiB body limit restores for an authenticated caller", "[integration][backup]") {
+  Daemon daemon(no_prune());
+  auto client = daemon.client();
+  const std::string name = unique_name("backup-large");
+  const std::string blob = large_backup(client, name);
+  const std::string body = json::serialize(json::object{{"secret_blob", blob}});
+  const auto versions_before = list_all_versions(client, name);
+  const auto last_before = get_version(client, name, "v20");
+
+  SECTION("a Unix socket peer") {
+    REQUIRE_STATUS(client.del(secret_url(name)), 200);
+    REQUIRE_STATUS(restore(client, blob), 200);
+    CHECK(list_all_versions(client, name) == versions_before);
+    CHECK(get_version(client, name, "v20") == last_before);
+  }
+  SECTION("a token") {
+    const std::string token = daemon.create_token("writer", {std::string(kProject)});
+    auto anonymous = daemon.anonymous_tcp_client();
+    REQUIRE_STATUS(client.del(secret_url(name)), 200);
+    REQUIRE_STATUS(anonymous.request("POST", restore_url(), body, {{"X-Auth-Token", token}}), 200);
+    CHECK(get_version(client, name, "v20") == last_before);
+  }
+  SECTION("an access-key signature that declares X-Sdk-Content-Sha256, and not one that does not") {
+    auto signed_client = daemon.anonymous_tcp_client();
+    signed_client.set_signer(csms_test::sdk_signer(daemon.create_access_key("writer", {std::string(kProject)})));
+    REQUIRE_STATUS(client.del(secret_url(name)), 200);
+    // Without the declared hash the signature cannot be checked before the body: the standard limit applies.
+    CHECK_CSMS_ERROR(signed_client.request("POST", restore_url(), body), 413, "CSMS.0003");
+    CHECK_STATUS(client.get(secret_url(name)), 404);
+    // A declared hash that is not the body's: the signature (over the body's hash) does not verify against it.
+    CHECK_CSMS_ERROR(signed_client.request("POST", restore_url(), body,
+                                           {{"X-Sdk-Content-Sha256", sha256_hex("another body")}}),
+                     413, "CSMS.0003");
+    CHECK_STATUS(client.get(secret_url(name)), 404);
+    REQUIRE_STATUS(signed_client.request("POST", restore_url(), body, {{"X-Sdk-Content-Sha256", sha256_hex(body)}}),
+                   200);
+    CHECK(get_version(client, name, "v20") == last_before);
+  }
+  SECTION("not for a caller without write access or another project") {
+    auto reader = daemon.anonymous_tcp_client();
+    reader.set_signer(csms_test::sdk_signer(daemon.create_access_key("reader", {std::string(kProject)})));
+    REQUIRE_STATUS(client.del(secret_url(name)), 200);
+    CHECK_CSMS_ERROR(reader.request("POST", restore_url(), body, {{"X-Sdk-Content-Sha256", sha256_hex(body)}}), 413,
+                     "CSMS.0003");
+    const std::string other = daemon.create_token("writer", {std::string(kOtherProject)});
+    auto stranger = daemon.anonymous_tcp_client();
+    CHECK_CSMS_ERROR(stranger.request("POST", restore_url(), body, {{"X-Auth-Token", other}}), 413, "CSMS.0003");
+    CHECK_STATUS(client.get(secret_url(name)), 404);
+  }
+  SECTION("not for an anonymous client, which is refused before it sends the body") {
+    csms_test::RawConnection raw(daemon.tcp_endpoint());
+    raw.send("POST " + restore_url() +
+             " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{");
+    CHECK_CSMS_ERROR(raw.receive_response(std::chrono::seconds(5)), 413, "CSMS.0003");
+    auto anonymous = daemon.anonymous_tcp_client();
+    CHECK_CSMS_ERROR(anonymous.request("POST", restore_url(), body, {{"X-Auth-Token", "csmst_not-a-token"}}), 413,
+                     "CSMS.0003");
+  }
 }

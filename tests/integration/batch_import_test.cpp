@@ -1,6 +1,8 @@
 // batch_import_test.cpp: BatchImportSecrets (op 43) against the real daemon: per-secret results and errors.
 #include <string>
 
+#include <SQLiteCpp/Database.h>
+
 #include "harness.hpp"
 
 using namespace csms_it;
@@ -81,4 +83,39 @@ TEST_CASE("a reader cannot batch import", "[integration][batch-import]") {
   client.set_signer(csms_test::sdk_signer(daemon.create_access_key("reader", {std::string(kProject)})));
   CHECK_CSMS_ERROR(client.post_json(import_url(), json::object{{"secrets", json::array{entry("r1", "v")}}}), 403,
                    "CSMS.0302");
+}
+
+// A server-side failure of one entry is only a generic error_msg for the caller; the operator finds its cause in the
+// daemon's log, at error level, without the value.
+TEST_CASE("an internal error of one entry is logged at error level without the value", "[integration][batch-import]") {
+  Daemon daemon;
+  auto client = daemon.client();
+  const std::string good = unique_name("import-good");
+  const std::string broken = unique_name("import-broken");
+  {
+    // Another connection makes the insert of one name fail inside the store, as a damaged database would.
+    SQLite::Database other((daemon.data_dir() / "csmsd.db").string(), SQLite::OPEN_READWRITE);
+    other.exec("CREATE TRIGGER fail_one BEFORE INSERT ON secrets WHEN NEW.name = '" + broken +
+               "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  }
+  const HttpResponse r = client.post_json(
+      import_url(), json::object{{"secrets", json::array{entry(good, "g00d-value"), entry(broken, "br0ken-value")}}});
+  REQUIRE_STATUS(r, 200);
+  const auto body = body_object(r);
+  CHECK(body.at("success") == json::value(1));
+  CHECK(body.at("failed") == json::value(1));
+  const auto errors = get_array(body, "error_list");
+  REQUIRE(errors.size() == 1);
+  CHECK(get_string(errors[0].as_object(), "name") == broken);
+  CHECK(get_string(errors[0].as_object(), "error_msg").find("constraint") == std::string::npos);
+  CHECK_STATUS(client.get(secret_url(good)), 200);
+  const std::string log = daemon.log();
+  const auto line_start = log.find("batch import entry failed");
+  REQUIRE(line_start != std::string::npos);
+  const std::string line = log.substr(line_start, log.find('\n', line_start) - line_start);
+  CHECK(line.find(broken) != std::string::npos);
+  CHECK(line.find("internal") != std::string::npos);
+  CHECK(line.find("constraint failed") != std::string::npos);  // the store's reason, which the caller does not see
+  CHECK(log.find("br0ken-value") == std::string::npos);
+  CHECK(log.find("g00d-value") == std::string::npos);
 }

@@ -74,11 +74,18 @@ json::object wait_for_task(HttpClient& client, const std::string& id) {
   return task;
 }
 
-std::string rotate(HttpClient& client, std::string_view name) {
+// "30 | RotateSecret | ... | 200 {"version_id","secret_name","rotation_task_id"}"; version_id ^v[0-9]{0,63}.
+std::string rotate(HttpClient& client, std::string_view name, std::string* version_id = nullptr) {
   const auto response = client.post(rotate_url(name));
   REQUIRE_STATUS(response, 200);
   const auto body = body_object(response);
+  CHECK(body.size() == 3);
   CHECK(get_string(body, "secret_name") == name);
+  const std::string version = get_string(body, "version_id");
+  CHECK(version.size() >= 2);
+  CHECK(version.front() == 'v');
+  CHECK(version.find_first_not_of("0123456789", 1) == std::string::npos);
+  if (version_id != nullptr) *version_id = version;
   const std::string task_id = get_string(body, "rotation_task_id");
   CHECK(task_id.size() == 36);
   return task_id;
@@ -97,7 +104,9 @@ TEST_CASE("RotateSecret runs the rotation command and makes its output SYSCURREN
   auto client = daemon.client();
   const std::string name = unique_name("rotated");
   database_secret(client, name);
-  const std::string task_id = rotate(client, name);
+  std::string version_id;
+  const std::string task_id = rotate(client, name, &version_id);
+  CHECK(version_id == "v2");
 
   const auto task = wait_for_task(client, task_id);
   CHECK(get_string(task, "task_status") == "SUCCESS");
@@ -108,6 +117,7 @@ TEST_CASE("RotateSecret runs the rotation command and makes its output SYSCURREN
   CHECK(task.at("task_error_code").is_null());
 
   CHECK(get_version(client, name, "latest").at("secret_string") == json::value("n3w-p4ssw0rd"));
+  CHECK(get_version(client, name, version_id).at("secret_string") == json::value("n3w-p4ssw0rd"));
   CHECK(stage_owners(client, name) == std::map<std::string, std::string>{{"SYSCURRENT", "v2"}, {"SYSPREVIOUS", "v1"}});
   check_timestamp(get_secret(client, name).at("rotation_time"), "rotation_time");
 
@@ -118,6 +128,7 @@ TEST_CASE("RotateSecret runs the rotation command and makes its output SYSCURREN
   CHECK(get_string(parsed, "secret_name") == name);
   CHECK(get_string(parsed, "secret_type") == "RDS-FG");
   CHECK(get_string(parsed, "task_id") == task_id);
+  CHECK(get_string(parsed, "next_version_id") == version_id);
   CHECK(request.find("initial") == std::string::npos);
   // And the new value is nowhere in the daemon's log.
   CHECK(daemon.log().find("n3w-p4ssw0rd") == std::string::npos);

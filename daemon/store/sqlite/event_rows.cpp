@@ -3,6 +3,7 @@
 #include "store/sqlite/sqlite_errors.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
 
+#include <limits>
 #include <string>
 
 namespace csms::store::sqlite {
@@ -33,13 +34,16 @@ constexpr const char* kInsertRecord =
     "secret_type, target_name, target_id, content, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 constexpr const char* kListRecords =
     "SELECT record_pk, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type, "
-    "target_name, target_id, content, status FROM notification_records WHERE project_id = ?1 AND create_time >= ?2 "
+    "target_name, target_id, content, status, attempts, next_attempt_time FROM notification_records "
+    "WHERE project_id = ?1 AND create_time >= ?2 "
+    "AND (create_time < ?4 OR (create_time = ?4 AND record_pk < ?5)) "
     "ORDER BY create_time DESC, record_pk DESC LIMIT ?3";
 constexpr const char* kListPendingRecords =
     "SELECT record_pk, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type, "
-    "target_name, target_id, content, status FROM notification_records WHERE status = 'PENDING' "
-    "ORDER BY record_pk LIMIT ?1";
-constexpr const char* kSetRecordStatus = "UPDATE notification_records SET status = ?2 WHERE record_pk = ?1";
+    "target_name, target_id, content, status, attempts, next_attempt_time FROM notification_records "
+    "WHERE status = 'PENDING' AND next_attempt_time <= ?1 ORDER BY record_pk LIMIT ?2";
+constexpr const char* kRecordAttempt =
+    "UPDATE notification_records SET status = ?2, attempts = ?3, next_attempt_time = ?4 WHERE record_pk = ?1";
 
 // A notice for another expire_time does not count: UpdateVersion re-arms the expiry by changing the time.
 constexpr const char* kListUnannouncedExpiries =
@@ -101,6 +105,8 @@ core::NotificationRecord read_record(SQLite::Statement& row) {
   record.target_id = row.getColumn(8).getString();
   record.content = row.getColumn(9).getString();
   record.status = row.getColumn(10).getString();
+  record.attempts = row.getColumn(11).getInt64();
+  record.next_attempt_time = row.getColumn(12).getInt64();
   return record;
 }
 
@@ -203,33 +209,42 @@ core::Status SqliteTransaction::insert_notification_record(const core::Notificat
 }
 
 core::Result<std::vector<core::NotificationRecord>> SqliteTransaction::list_notification_records(
-    std::string_view project_id, core::EpochMillis since, std::size_t limit) {
+    std::string_view project_id, core::EpochMillis since, const std::optional<core::RecordPosition>& after,
+    std::size_t limit) {
   return guarded("listing notification records", [&]() -> core::Result<std::vector<core::NotificationRecord>> {
     auto statement = statements_.use(kListRecords);
     statement->bind(1, std::string(project_id));
     statement->bind(2, static_cast<int64_t>(since));
     statement->bind(3, static_cast<int64_t>(limit));
+    // Without a position, one past every record.
+    statement->bind(4, static_cast<int64_t>(after ? after->create_time : std::numeric_limits<int64_t>::max()));
+    statement->bind(5, static_cast<int64_t>(after ? after->row_id : std::numeric_limits<int64_t>::max()));
     std::vector<core::NotificationRecord> records;
     while (statement->executeStep()) records.push_back(read_record(*statement));
     return records;
   });
 }
 
-core::Result<std::vector<core::NotificationRecord>> SqliteTransaction::list_pending_notifications(std::size_t limit) {
+core::Result<std::vector<core::NotificationRecord>> SqliteTransaction::list_pending_notifications(
+    core::EpochMillis now, std::size_t limit) {
   return guarded("listing pending notifications", [&]() -> core::Result<std::vector<core::NotificationRecord>> {
     auto statement = statements_.use(kListPendingRecords);
-    statement->bind(1, static_cast<int64_t>(limit));
+    statement->bind(1, static_cast<int64_t>(now));
+    statement->bind(2, static_cast<int64_t>(limit));
     std::vector<core::NotificationRecord> records;
     while (statement->executeStep()) records.push_back(read_record(*statement));
     return records;
   });
 }
 
-core::Status SqliteTransaction::set_notification_status(std::int64_t record_row, std::string_view status) {
+core::Status SqliteTransaction::record_delivery_attempt(std::int64_t record_row, std::string_view status,
+                                                       std::int64_t attempts, core::EpochMillis next_attempt_time) {
   return guarded("updating a notification record", [&]() -> core::Status {
-    auto statement = statements_.use(kSetRecordStatus);
+    auto statement = statements_.use(kRecordAttempt);
     statement->bind(1, static_cast<int64_t>(record_row));
     statement->bind(2, std::string(status));
+    statement->bind(3, static_cast<int64_t>(attempts));
+    statement->bind(4, static_cast<int64_t>(next_attempt_time));
     statement->exec();
     return core::ok();
   });

@@ -82,11 +82,13 @@ class SqliteTransaction final : public Transaction {
   core::Result<std::int64_t> count_event_subscribers(std::string_view project_id, std::string_view name) override;
 
   core::Status insert_notification_record(const core::NotificationRecord& record) override;
-  core::Result<std::vector<core::NotificationRecord>> list_notification_records(std::string_view project_id,
-                                                                                core::EpochMillis since,
-                                                                                std::size_t limit) override;
-  core::Result<std::vector<core::NotificationRecord>> list_pending_notifications(std::size_t limit) override;
-  core::Status set_notification_status(std::int64_t record_row, std::string_view status) override;
+  core::Result<std::vector<core::NotificationRecord>> list_notification_records(
+      std::string_view project_id, core::EpochMillis since, const std::optional<core::RecordPosition>& after,
+      std::size_t limit) override;
+  core::Result<std::vector<core::NotificationRecord>> list_pending_notifications(core::EpochMillis now,
+                                                                                 std::size_t limit) override;
+  core::Status record_delivery_attempt(std::int64_t record_row, std::string_view status, std::int64_t attempts,
+                                       core::EpochMillis next_attempt_time) override;
 
   core::Result<std::vector<core::ExpiredVersion>> list_unannounced_expiries(core::EpochMillis now,
                                                                            std::size_t limit) override;

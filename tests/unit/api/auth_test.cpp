@@ -69,7 +69,8 @@ struct AuthEnv : csms::unit::ServiceEnv {
   csms::domain::KeyRotation keys{*store, keyring, csms::unit::test_key(kKekSeed), "file", time.clock()};
   csms::api::AccessSettings access{csms::auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
   std::unique_ptr<csms::audit::AuditLog> audit;
-  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store, backups, events, rotation}};
+  csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store, backups, events, rotation,
+                                           tags}};
   /// Who the requests come from: by default the test's own uid on a Unix socket (admin on every project).
   csms::http::Peer peer = own_peer();
   csms::http::HeaderList headers;

@@ -37,7 +37,7 @@ struct EventsApiEnv : csms::unit::ServiceEnv {
   csms::api::AccessSettings access{csms::auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
   std::unique_ptr<csms::audit::AuditLog> audit = csms::unit::expect_ok(csms::audit::AuditLog::open(dir / "audit.log"));
   csms::api::Api api{csms::api::ApiContext{service, credentials, keys, access, *audit, *store, backups, events,
-                                           rotating}};
+                                           rotating, tags}};
   csms::http::Peer peer = csms::unit::own_unix_peer();
   csms::http::HeaderList headers;
 

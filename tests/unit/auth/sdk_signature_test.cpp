@@ -323,6 +323,26 @@ TEST_CASE("payload hash: a declared X-Sdk-Content-Sha256 must be the body's, and
   CHECK(without_body.ends_with(std::string("\n") + std::string(kEmptyHash)));
 }
 
+TEST_CASE("a head without its body verifies only against a declared X-Sdk-Content-Sha256", "[unit][auth][verify]") {
+  Example example = example_c();
+  const std::string reference = expect_ok(csms::auth::canonical_request(example.view(), kPythonSignedHeaders,
+                                                                       PathCanonicalization::kDecodeThenEncode));
+  Example head = example;
+  head.body.clear();
+  const auto head_view = [&]() {
+    SignedRequestView view = head.view();
+    view.body_follows = true;
+    return csms::auth::canonical_request(view, kPythonSignedHeaders, PathCanonicalization::kDecodeThenEncode);
+  };
+  // Nothing declared: nothing to check the signature against before the body.
+  CHECK_ERRC(head_view(), Errc::kUnauthenticated);
+  head.headers.emplace_back("x-sdk-content-sha256", "UNSIGNED-PAYLOAD");
+  CHECK_ERRC(head_view(), Errc::kUnauthenticated);
+  // The body's hash declared: the head gives the canonical request the whole request gives.
+  set_header(head.headers, "x-sdk-content-sha256", "a3fd00ecfce7dec94f92be8a44be0e27b3d516472e742710142a55fb413774e1");
+  CHECK(expect_ok(head_view()) == reference);
+}
+
 TEST_CASE("canonical_uri decodes then encodes each segment and always ends in '/'", "[unit][auth][canonical]") {
   const auto python = PathCanonicalization::kDecodeThenEncode;
   const auto npm = PathCanonicalization::kEncodeAsSent;

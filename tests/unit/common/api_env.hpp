@@ -22,7 +22,7 @@ struct ApiEnv : ServiceEnv {
   domain::KeyRotation keys{*store, keyring, test_key(99), "file", time.clock()};
   api::AccessSettings access{auth::default_peer_rules(::getuid()), std::chrono::minutes(15), time.clock()};
   std::unique_ptr<audit::AuditLog> audit = expect_ok(audit::AuditLog::open(dir / "audit.log"));
-  api::Api api{api::ApiContext{service, credentials, keys, access, *audit, *store, backups, events, rotation}};
+  api::Api api{api::ApiContext{service, credentials, keys, access, *audit, *store, backups, events, rotation, tags}};
   /// Who the in-process requests come from: by default the test's own uid on a Unix socket (admin).
   http::Peer peer = own_unix_peer();
   http::HeaderList headers;

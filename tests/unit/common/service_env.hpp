@@ -10,6 +10,7 @@
 #include "domain/event_service.hpp"
 #include "domain/rotation_service.hpp"
 #include "domain/secret_service.hpp"
+#include "domain/tag_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <cstdint>
@@ -48,6 +49,7 @@ struct ServiceEnv {
   domain::EventService events{*store, time.clock()};
   /// Without a rotation runner: RotateSecret is refused (tests that rotate build their own RotationService).
   domain::RotationService rotation{*store, sealer, time.clock(), nullptr};
+  domain::TagService tags{*store};
 
   /// Creates a secret holding a string value in `project` (default kProject).
   core::Secret create(const std::string& name, std::string_view value = "value-1",

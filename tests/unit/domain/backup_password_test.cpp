@@ -2,6 +2,7 @@
 #include "common/service_env.hpp"
 #include "domain/backup_document.hpp"
 #include "domain/password_generator.hpp"
+#include "domain/tag_service.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -23,6 +24,7 @@ csms::domain::SecretBackupContent sample() {
   content.versions.push_back({{2, 1000, 5000, "k", {}, std::nullopt}, csms::unit::text_value("two")});
   content.versions.push_back({{3, 2000, std::nullopt, "k", {}, 7000}, csms::unit::binary_value("3q2+7w==")});
   content.stages.push_back({"SYSCURRENT", 2, 1000});
+  content.tags = {{"env", "prod"}, {"owner", ""}};
   return content;
 }
 
@@ -42,6 +44,43 @@ TEST_CASE("a backup document decodes to what was encoded", "[unit][domain][backu
   CHECK(decoded.versions[1].value.bytes.view() == "3q2+7w==");
   REQUIRE(decoded.stages.size() == 1);
   CHECK(decoded.stages[0].version == 2);
+  REQUIRE(decoded.tags.size() == 2);
+  CHECK(decoded.tags[0].key == "env");
+  CHECK(decoded.tags[0].value == "prod");
+  CHECK(decoded.tags[1].key == "owner");
+  CHECK(decoded.tags[1].value.empty());
+}
+
+TEST_CASE("a format 1 backup document (before tags were carried) decodes as a secret without tags",
+          "[unit][domain][backup]") {
+  auto content = sample();
+  content.tags.clear();
+  const auto encoded = csms::domain::encode_backup(content);
+  // Format 1 is format 2 without the trailing tag count.
+  std::vector<std::uint8_t> old(encoded.span().begin(), encoded.span().end() - 4);
+  REQUIRE(old.front() == 2);
+  old.front() = 1;
+  const auto decoded = expect_ok(csms::domain::decode_backup(old));
+  CHECK(decoded.tags.empty());
+  CHECK(decoded.versions.size() == 2);
+  CHECK(decoded.stages.size() == 1);
+  old.front() = 3;
+  CHECK(csms::domain::decode_backup(old).error().code == Errc::kInvalidParameter);
+}
+
+TEST_CASE("restore brings back the secret's tags", "[unit][domain][backup]") {
+  csms::unit::ServiceEnv env;
+  const auto secret = env.create("db");
+  csms::domain::TagService tags{*env.store};
+  expect_ok(tags.add_tags(std::string(kProject), secret.id, {{"env", "prod"}, {"team", "core"}}));
+  const auto blob = expect_ok(env.backups.backup(std::string(kProject), "db"));
+  expect_ok(env.service.delete_secret(std::string(kProject), "db"));
+  expect_ok(env.backups.restore(std::string(kProject), blob));
+  const auto restored = expect_ok(tags.list_tags(std::string(kProject), secret.id));
+  REQUIRE(restored.tags.size() == 2);
+  CHECK(restored.tags[0].key == "env");
+  CHECK(restored.tags[0].value == "prod");
+  CHECK(restored.tags[1].key == "team");
 }
 
 TEST_CASE("a truncated, extended or inconsistent backup document is refused", "[unit][domain][backup]") {
@@ -58,6 +97,9 @@ TEST_CASE("a truncated, extended or inconsistent backup document is refused", "[
   auto orphan = sample();
   orphan.stages.push_back({"custom", 9, 1});
   CHECK_FALSE(csms::domain::decode_backup(csms::domain::encode_backup(orphan).span()).has_value());
+  auto twice = sample();
+  twice.tags.push_back({"env", "dev"});
+  CHECK_FALSE(csms::domain::decode_backup(csms::domain::encode_backup(twice).span()).has_value());
 }
 
 TEST_CASE("restore refuses a blob of another backup key as invalid input", "[unit][domain][backup]") {

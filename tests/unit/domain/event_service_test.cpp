@@ -1,5 +1,6 @@
 // event_service_test.cpp: events fire notification records only for subscribed, enabled, matching events; expiry
 // fires once (also for a fresh service over the same store) and re-arms on a new expire_time; delivery outcomes.
+#include "domain/delivery_retry.hpp"
 #include "domain/event_firing.hpp"
 #include "domain/event_service.hpp"
 
@@ -40,7 +41,7 @@ struct EventEnv : csms::unit::ServiceEnv {
     return expect_ok(service.create_secret(std::move(input)));
   }
 
-  std::vector<core::NotificationRecord> records() { return expect_ok(events.list_records(P, 1000)); }
+  std::vector<core::NotificationRecord> records() { return expect_ok(events.list_records(P, std::nullopt, 1000)).items; }
 };
 
 /// Records every delivery and answers with `fail` set or not.
@@ -207,30 +208,120 @@ TEST_CASE("a scheduled deletion carried out fires SECRET_DELETED", "[unit][domai
   CHECK(records[0].secret_name == "doomed");
 }
 
-TEST_CASE("delivery marks records SUCCESS or FAIL and never retries a finished one", "[unit][domain][events]") {
+TEST_CASE("delivery marks records SUCCESS, retries a failure after its back-off and never retries a finished one",
+          "[unit][domain][events]") {
   EventEnv env;
   expect_ok(env.events.create_event(event_input("created", {"SECRET_VERSION_CREATED"})));
   env.subscribed("a", "created");
   FakeSink sink;
   sink.fail = true;
   auto counts = expect_ok(env.events.deliver_pending(sink));
-  CHECK(counts.failed == 1);
+  CHECK(counts.retrying == 1);
+  CHECK(counts.failed == 0);
   CHECK(counts.delivered == 0);
-  CHECK(env.records().at(0).status == "FAIL");
+  CHECK(env.records().at(0).status == "PENDING");
+  CHECK(env.records().at(0).attempts == 1);
   REQUIRE(sink.seen.size() == 1);
   CHECK(sink.seen[0].secret_name == "a");
+  // Not due again before its back-off has passed.
+  CHECK(expect_ok(env.events.deliver_pending(sink)).retrying == 0);
+  CHECK(sink.seen.size() == 1);
 
   sink.fail = false;
   env.subscribed("b", "created");
   counts = expect_ok(env.events.deliver_pending(sink));
   CHECK(counts.delivered == 1);
   CHECK(sink.seen.size() == 2);
+  CHECK(sink.seen[1].secret_name == "b");
+  env.time.advance(std::chrono::seconds(10));
+  counts = expect_ok(env.events.deliver_pending(sink));
+  CHECK(counts.delivered == 1);
+  REQUIRE(sink.seen.size() == 3);
+  CHECK(sink.seen[2].secret_name == "a");
   const auto records = env.records();
   REQUIRE(records.size() == 2);
   CHECK(records[0].secret_name == "b");  // newest first
   CHECK(records[0].status == "SUCCESS");
-  CHECK(records[1].status == "FAIL");
+  CHECK(records[1].status == "SUCCESS");
+  CHECK(records[1].attempts == 2);
+  env.time.advance(std::chrono::hours(1));
   CHECK(expect_ok(env.events.deliver_pending(sink)).delivered == 0);
+  CHECK(sink.seen.size() == 3);
+}
+
+TEST_CASE("the delivery back-off triples from 10 s and gives up after five attempts", "[unit][domain][events]") {
+  using std::chrono::seconds;
+  CHECK(domain::delivery_retry_delay(1) == std::optional<std::chrono::milliseconds>(seconds(10)));
+  CHECK(domain::delivery_retry_delay(2) == std::optional<std::chrono::milliseconds>(seconds(30)));
+  CHECK(domain::delivery_retry_delay(3) == std::optional<std::chrono::milliseconds>(seconds(90)));
+  CHECK(domain::delivery_retry_delay(4) == std::optional<std::chrono::milliseconds>(seconds(270)));
+  CHECK_FALSE(domain::delivery_retry_delay(5).has_value());
+  CHECK_FALSE(domain::delivery_retry_delay(0).has_value());
+}
+
+TEST_CASE("a notification that keeps failing is tried five times, each after its back-off, then is FAIL",
+          "[unit][domain][events]") {
+  EventEnv env;
+  expect_ok(env.events.create_event(event_input("created", {"SECRET_VERSION_CREATED"})));
+  env.subscribed("a", "created");
+  FakeSink sink;
+  sink.fail = true;
+  for (std::int64_t attempt = 1; attempt <= domain::kMaxDeliveryAttempts; ++attempt) {
+    const auto counts = expect_ok(env.events.deliver_pending(sink));
+    CHECK(sink.seen.size() == static_cast<std::size_t>(attempt));
+    const auto delay = domain::delivery_retry_delay(attempt);
+    if (!delay) {
+      CHECK(counts.failed == 1);
+      break;
+    }
+    CHECK(counts.retrying == 1);
+    // One millisecond early is still too early.
+    env.time.advance(*delay - std::chrono::milliseconds(1));
+    CHECK(expect_ok(env.events.deliver_pending(sink)).retrying == 0);
+    env.time.advance(std::chrono::milliseconds(1));
+  }
+  CHECK(sink.seen.size() == 5);
+  CHECK(env.records().at(0).status == "FAIL");
+  CHECK(env.records().at(0).attempts == 5);
+  env.time.advance(std::chrono::hours(24));
+  CHECK(expect_ok(env.events.deliver_pending(sink)).failed == 0);
+  CHECK(sink.seen.size() == 5);
+}
+
+TEST_CASE("a delivery pass stops between records once a stop is requested and keeps what it delivered",
+          "[unit][domain][events]") {
+  EventEnv env;
+  expect_ok(env.events.create_event(event_input("created", {"SECRET_VERSION_CREATED"})));
+  env.subscribed("a", "created");
+  env.subscribed("b", "created");
+  env.subscribed("c", "created");
+  FakeSink sink;
+  // Stop is requested during the first delivery.
+  const auto counts = expect_ok(env.events.deliver_pending(sink, [&]() { return !sink.seen.empty(); }));
+  CHECK(counts.delivered == 1);
+  CHECK(sink.seen.size() == 1);
+  std::size_t pending = 0;
+  for (const auto& record : env.records()) pending += record.status == "PENDING" ? 1 : 0;
+  CHECK(pending == 2);
+  CHECK(expect_ok(env.events.deliver_pending(sink)).delivered == 2);
+}
+
+TEST_CASE("notification records page newest first by time and row, also within one millisecond",
+          "[unit][domain][events]") {
+  EventEnv env;
+  expect_ok(env.events.create_event(event_input("created", {"SECRET_VERSION_CREATED"})));
+  for (int i = 0; i < 5; ++i) env.subscribed("s" + std::to_string(i), "created");  // all in the same millisecond
+  env.time.advance(std::chrono::seconds(1));
+  env.subscribed("later", "created");
+  std::vector<std::string> seen;
+  std::optional<core::RecordPosition> after;
+  for (int page = 0; page < 10; ++page) {
+    const auto got = expect_ok(env.events.list_records(P, after, 2));
+    for (const auto& record : got.items) seen.push_back(record.secret_name);
+    if (!got.has_more) break;
+    after = core::RecordPosition{got.items.back().create_time, got.items.back().row_id};
+  }
+  CHECK(seen == std::vector<std::string>{"later", "s4", "s3", "s2", "s1", "s0"});
 }
 
 }  // namespace

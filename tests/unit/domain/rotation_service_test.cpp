@@ -92,6 +92,7 @@ TEST_CASE("a rotation creates the new SYSCURRENT version and records the task", 
   const auto task = expect_ok(env.rotating.request_rotation(P, "db"));
   CHECK(task.status == "RUNNING");
   CHECK(task.operate_type == "MULTI_USER");
+  CHECK(task.version_id == std::optional<std::string>("v2"));  // reserved when requested
   CHECK(env.only_task(task.id).status == "RUNNING");
 
   env.time.advance(std::chrono::seconds(3));
@@ -115,10 +116,11 @@ TEST_CASE("a rotation creates the new SYSCURRENT version and records the task", 
   CHECK(request.at("secret_name").as_string() == "db");
   CHECK(request.at("secret_type").as_string() == "RDS-FG");
   CHECK(request.at("task_id").as_string() == task.id);
+  CHECK(request.at("next_version_id").as_string() == "v2");
   CHECK(request.at("rotation_config").as_string() == kConfig);
   CHECK(env.runner.requests[0].find("initial") == std::string::npos);
 
-  const auto records = expect_ok(env.events.list_records(P, 10));
+  const auto records = expect_ok(env.events.list_records(P, std::nullopt, 10)).items;
   REQUIRE(records.size() == 1);
   CHECK(records[0].trigger_event_type == "SECRET_ROTATED");
   CHECK(expect_ok(env.rotating.run_pending()) == 0);  // nothing left to run
@@ -143,7 +145,7 @@ TEST_CASE("a failing rotation command fails the task and fires SECRET_ROTATED_FA
   REQUIRE(failed.error_msg);
   CHECK(failed.error_msg->find("exited with status 3") != std::string::npos);
   CHECK(expect_ok(env.service.get_version(P, "db", std::nullopt)).metadata.number == 1);
-  const auto records = expect_ok(env.events.list_records(P, 10));
+  const auto records = expect_ok(env.events.list_records(P, std::nullopt, 10)).items;
   REQUIRE(records.size() == 1);
   CHECK(records[0].trigger_event_type == "SECRET_ROTATED_FAILED");
 
@@ -259,4 +261,23 @@ TEST_CASE("a task whose command ran but whose result was lost fails instead of r
   REQUIRE(failed.error_msg.has_value());
   CHECK(failed.error_msg->find("never stored") != std::string::npos);
   CHECK(env.stored_versions("db").size() == 1);
+}
+
+TEST_CASE("a rotation creates the version RotateSecret named even when another version was added meanwhile",
+          "[unit][domain][rotation]") {
+  RotationEnv env;
+  env.database_secret("db");
+  const auto task = expect_ok(env.rotating.request_rotation(P, "db"));
+  REQUIRE(task.version_id == std::optional<std::string>("v2"));
+  // The reserved number is taken: a version created before the task runs gets the next one.
+  CHECK(env.add_version("db", "manual").number == 3);
+  CHECK(expect_ok(env.rotating.run_pending()) == 1);
+  CHECK(env.only_task(task.id).status == "SUCCESS");
+  CHECK(env.only_task(task.id).version_id == std::optional<std::string>("v2"));
+  // v2 is SYSCURRENT though v3 is "latest" (the highest number), as with a version created under another stage.
+  CHECK(env.stored_version("db", 2)->stages == std::vector<std::string>{"SYSCURRENT"});
+  CHECK(expect_ok(env.service.get_version(P, "db", 2)).value.bytes.view() == "rotated-1");
+  CHECK(env.stored_version("db", 3)->stages == std::vector<std::string>{"SYSPREVIOUS"});
+  // The counter is not moved back: the next version is v4.
+  CHECK(env.add_version("db", "after").number == 4);
 }
