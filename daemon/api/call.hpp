@@ -102,11 +102,11 @@ struct Route {
   /// group-commit jobs on the store's writer thread; the rest run on the session's thread.
   auth::Permission permission;
   ErrorShape error_shape = ErrorShape::kFlat;
-  /// The route's slot in the request metrics; Api numbers the rows (0 is for requests no route matched).
-  std::size_t metrics_slot = 0;
   /// A larger request body than the standard 512 KiB, allowed only to a caller that the request's head already
   /// authenticates and authorizes (Api::body_limit); 0 for the standard limit.
   std::size_t max_body_bytes = 0;
+  /// The route's slot in the request metrics; Api numbers the rows (0 is for requests no route matched).
+  std::size_t metrics_slot = 0;
 };
 
 /// 200 (or `status`) with the JSON body.

@@ -322,7 +322,10 @@ TEST_CASE("plan_new_version numbers, evicts and places stages", "[unit][domain][
   CHECK(std::find(plan.stages.deprecated.begin(), plan.stages.deprecated.end(), plan.number) ==
         plan.stages.deprecated.end());
   // Every placement that lands on the new version is listed as a change.
-  for (const auto& [stage, version] : plan.stages.after) {
+  for (const auto& placement : plan.stages.after) {
+    // Named, not a structured binding: clang 14 (the sanitizer build) cannot capture those in a lambda.
+    const auto& stage = placement.first;
+    const auto version = placement.second;
     if (version != plan.number) continue;
     const bool listed = std::any_of(plan.stages.changes.begin(), plan.stages.changes.end(),
                                     [&](const auto& change) { return change.stage == stage && change.to == version; });
