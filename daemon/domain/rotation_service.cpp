@@ -1,6 +1,7 @@
 // rotation_service.cpp: rotation requests and tasks, the auto-rotation schedule and running a rotation.
 #include "domain/rotation_service.hpp"
 
+#include "core/utf8.hpp"
 #include "crypto/random.hpp"
 #include "domain/event_firing.hpp"
 #include "domain/service_support.hpp"
@@ -61,40 +62,7 @@ std::optional<core::VersionNumber> reserved_number(const core::RotationTask& tas
 
 }  // namespace
 
-bool is_utf8(std::string_view bytes) {
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    const auto lead = static_cast<unsigned char>(bytes[i]);
-    std::size_t extra = 0;
-    std::uint32_t code = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      extra = 1;
-      code = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      extra = 2;
-      code = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      extra = 3;
-      code = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (bytes.size() - i <= extra) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(bytes[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    static constexpr std::uint32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kMinimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
+bool is_utf8(std::string_view bytes) { return core::utf8::is_valid(bytes); }
 
 std::string RotationService::command_request(const core::RotationTask& task, const core::Secret& secret) {
   boost::json::object request;
