@@ -6,9 +6,10 @@ set -euo pipefail
 profile=${1:-build}
 # curl is not a build dependency, but the README's first steps use it against the socket.
 build_packages=(cmake g++ make pkg-config libsqlite3-dev libsqlitecpp-dev libboost1.81-dev libboost-json1.81-dev
-                libssl-dev curl)
+                libssl-dev libpq-dev curl)
 # openssl (the command) makes the throw-away CA of the TLS interop run.
-test_packages=(catch2 sqlite3 procps openssl)
+# postgresql gives the tests a throw-away PostgreSQL 15 cluster (initdb, pg_ctl) for the second store.
+test_packages=(catch2 sqlite3 procps openssl postgresql)
 
 packages=("${build_packages[@]}")
 if [[ $profile == test ]]; then

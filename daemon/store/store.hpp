@@ -1,4 +1,4 @@
-// store.hpp: the narrow storage interface the domain layer uses; SQLite implements it today, PostgreSQL later.
+// store.hpp: the narrow storage interface the domain layer uses; SQLite (embedded) and PostgreSQL implement it.
 #pragma once
 
 #include "core/credential.hpp"
@@ -238,6 +238,12 @@ class Store {
   /// Copies the whole database while reads and writes go on (a whole-vault backup). Slow for a large vault: call
   /// it outside any transaction and off the writer thread.
   virtual core::Result<Snapshot> snapshot() = 0;
+
+  /// Whether this process may run the vault's background work (pruning, scheduled deletion, rotation, expiry and
+  /// notification delivery) now. Several daemons can share one PostgreSQL vault: exactly one holds the lease (an
+  /// advisory lock held by its database session), and when that daemon dies another takes it on its next call. An
+  /// embedded store belongs to one daemon, which always holds it.
+  virtual bool hold_background_lease() { return true; }
 };
 
 }  // namespace csms::store

@@ -1,0 +1,5 @@
+// secret_rows.cpp: every PostgreSQL statement on secrets and their event subscriptions.
+#include "store/postgres/pg_guarded.hpp"
+#include "store/postgres/pg_transaction.hpp"
+
+namespace csms::store::postgres {}  // namespace csms::store::postgres

@@ -1,0 +1,5 @@
+// stage_rows.cpp: every PostgreSQL statement on stages.
+#include "store/postgres/pg_guarded.hpp"
+#include "store/postgres/pg_transaction.hpp"
+
+namespace csms::store::postgres {}  // namespace csms::store::postgres
