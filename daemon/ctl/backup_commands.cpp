@@ -7,7 +7,6 @@
 #include "ctl/commands.hpp"
 #include "ctl/download_file.hpp"
 #include "ctl/json_text.hpp"
-#include "ctl/value_io.hpp"
 #include "domain/key_rotation.hpp"
 #include "domain/master_key_check.hpp"
 #include "store/sqlite/backup.hpp"
