@@ -13,7 +13,8 @@ namespace {
 constexpr const char* kFindSecret =
     "SELECT " CSMS_PG_SECRET_COLUMNS "FROM secrets WHERE project_id = $1 AND name = $2";
 
-constexpr const char* kFindSecretById = "SELECT " CSMS_PG_SECRET_COLUMNS "FROM secrets WHERE project_id = $1 AND id = $2";
+constexpr const char* kFindSecretById =
+    "SELECT " CSMS_PG_SECRET_COLUMNS "FROM secrets WHERE project_id = $1 AND id = $2";
 
 // Two texts rather than "$3 IS NULL OR name > $3", so the generic plan of each can walk the (project_id, name) index.
 constexpr const char* kListSecretsFirst =
