@@ -4,13 +4,22 @@
 
 #include "core/tags.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace csms::store::postgres {
+
+/// A LIMIT or OFFSET as a bigint parameter. Callers ask for "everything" with huge sizes, which SQLite takes as
+/// given (a negative LIMIT is no limit there) but PostgreSQL refuses when negative: clamp instead of wrapping.
+inline std::int64_t row_count(std::size_t count) {
+  return static_cast<std::int64_t>(
+      std::min<std::size_t>(count, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
+}
 
 /// "{1,2,3}": read with `= ANY($n::bigint[])`.
 inline std::string bigint_array(const std::vector<std::int64_t>& items) {

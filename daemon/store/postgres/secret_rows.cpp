@@ -157,7 +157,7 @@ core::Result<std::vector<core::Secret>> PgTransaction::list_secrets(std::string_
                                                                    std::size_t limit) {
   return guarded("listing secrets", [&]() -> core::Result<std::vector<core::Secret>> {
     Params params;
-    params.text(project_id).int64(static_cast<std::int64_t>(limit));
+    params.text(project_id).int64(row_count(limit));
     if (event_name) {
       params.text(*event_name);
     } else {
@@ -190,7 +190,7 @@ core::Result<std::vector<core::Secret>> PgTransaction::filter_secrets(std::strin
                                                                      std::size_t offset, std::size_t limit) {
   return guarded("filtering secrets", [&]() -> core::Result<std::vector<core::Secret>> {
     Params params = secret_filter_params(project_id, filter);
-    params.int64(static_cast<std::int64_t>(limit)).int64(static_cast<std::int64_t>(offset));
+    params.int64(row_count(limit)).int64(row_count(offset));
     CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kFilterSecrets, params));
     std::vector<core::Secret> secrets;
     secrets.reserve(static_cast<std::size_t>(rows.size()));

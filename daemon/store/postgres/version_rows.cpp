@@ -1,5 +1,6 @@
 // version_rows.cpp: every PostgreSQL statement on versions.
 #include "store/postgres/pg_guarded.hpp"
+#include "store/postgres/pg_list_params.hpp"
 #include "store/postgres/pg_transaction.hpp"
 
 #include <map>
@@ -62,7 +63,7 @@ core::Result<std::vector<core::VersionMetadata>> PgTransaction::list_versions(st
                                                                              std::size_t limit) {
   return guarded("listing versions", [&]() -> core::Result<std::vector<core::VersionMetadata>> {
     Params params;
-    params.int64(secret_row).int64(static_cast<std::int64_t>(limit));
+    params.int64(secret_row).int64(row_count(limit));
     if (after) params.int64(*after);
     CSMS_TRY_ASSIGN(const Rows rows, db_.exec(after ? kListVersionsAfter : kListVersionsFirst, params));
     std::vector<core::VersionMetadata> versions;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -289,6 +290,7 @@ void filter_and_count_secrets(Store& store) {
   CHECK(page.first == 3);
   CHECK(page.second == std::vector<std::string>{"beta-DB-main", "gamma"});
   CHECK(both({{}, {"a"}}, 3, 2).second.empty());
+  CHECK(expect_ok(txn->filter_secrets(kProject, {}, 1, std::numeric_limits<std::size_t>::max())).size() == 3);
   // Filtered pages carry their subscriptions.
   const auto filtered = expect_ok(txn->filter_secrets(kProject, {{{"env", {"prod"}}}, {}}, 0, 10));
   REQUIRE(filtered.size() == 2);
@@ -316,6 +318,11 @@ void versions_with_stages(Store& store) {
   CHECK(numbers_of(versions) == std::vector<VersionNumber>{2, 3});
   CHECK(versions[1].stages == std::vector<std::string>{"B", "SYSPREVIOUS", "a"});
   CHECK(expect_ok(txn->list_versions(row, VersionNumber{4}, 2)).empty());
+  // "Everything" as the domain asks for it (half of size_t's range), and the whole range.
+  CHECK(expect_ok(txn->list_versions(row, std::nullopt, std::numeric_limits<std::size_t>::max() / 2)).size() == 4);
+  CHECK(expect_ok(txn->list_versions(row, std::nullopt, std::numeric_limits<std::size_t>::max())).size() == 4);
+  CHECK(expect_ok(txn->list_secrets(kProject, std::nullopt, std::nullopt, std::numeric_limits<std::size_t>::max()))
+            .size() == 1);
 
   expect_ok(txn->update_version_expiry(row, 2, 5'000));
   expect_ok(txn->set_version_deprecated_since(row, 1, 6'000));
