@@ -1,4 +1,4 @@
-// maintenance_rows.cpp: every PostgreSQL statement on pruning, statistics and secrets due for deletion.
+// maintenance_rows.cpp: PostgreSQL statements for pruning, statistics, secrets due for deletion and master key checks.
 #include "store/postgres/pg_guarded.hpp"
 #include "store/postgres/pg_transaction.hpp"
 #include "store/postgres/secret_columns.hpp"
@@ -25,6 +25,10 @@ constexpr const char* kListSecretsDueForDeletion =
 constexpr const char* kVaultStatistics =
     "SELECT (SELECT count(*) FROM secrets), (SELECT count(*) FROM versions), (SELECT count(*) FROM stages), "
     "pg_database_size(current_database())";
+
+constexpr const char* kListKeyChecks = "SELECT key_id, check_blob FROM master_key_checks ORDER BY key_id";
+constexpr const char* kInsertKeyCheck =
+    "INSERT INTO master_key_checks (key_id, check_blob, created_time) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
 
 }  // namespace
 
@@ -65,6 +69,33 @@ core::Result<std::vector<core::Secret>> PgTransaction::list_secrets_due_for_dele
     for (int i = 0; i < rows.size(); ++i) secrets.push_back(read_secret_row(rows, i));
     CSMS_TRY(load_page_event_subscriptions(secrets));
     return secrets;
+  });
+}
+
+core::Result<std::vector<core::SealedValue>> PgTransaction::list_key_checks() {
+  return guarded("reading master key checks", [&]() -> core::Result<std::vector<core::SealedValue>> {
+    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListKeyChecks));
+    std::vector<core::SealedValue> checks;
+    checks.reserve(static_cast<std::size_t>(rows.size()));
+    for (int i = 0; i < rows.size(); ++i) {
+      core::SealedValue check;
+      check.key_id = static_cast<std::uint32_t>(rows.int64(i, 0));
+      check.blob = rows.bytes(i, 1);
+      checks.push_back(std::move(check));
+    }
+    return checks;
+  });
+}
+
+// A taken key id is kAlreadyExists without aborting the transaction, as in SQLite.
+core::Status PgTransaction::insert_key_check(const core::SealedValue& check, core::EpochMillis now) {
+  return guarded("storing a master key check", [&]() -> core::Status {
+    CSMS_TRY_ASSIGN(const Rows rows,
+                    db_.exec(kInsertKeyCheck, Params().int64(check.key_id).bytes(check.blob).int64(now)));
+    if (rows.affected() != 1) {
+      return core::make_error(core::Errc::kAlreadyExists, "storing a master key check: its key id is taken");
+    }
+    return core::ok();
   });
 }
 

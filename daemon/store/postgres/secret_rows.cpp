@@ -48,6 +48,11 @@ constexpr const char* kCountFilteredSecrets = "SELECT count(*) " CSMS_PG_SECRET_
 
 #undef CSMS_PG_SECRET_FILTER
 
+constexpr const char* kListSecretsDueForRotation =
+    "SELECT " CSMS_PG_SECRET_COLUMNS
+    "FROM secrets WHERE auto_rotation AND next_rotation_time <= $1 AND state = 'ENABLED' "
+    "AND secret_type <> 'COMMON' ORDER BY next_rotation_time LIMIT $2";
+
 // ON CONFLICT DO NOTHING: a taken (project, name) or id answers no row instead of an error, so the transaction
 // stays usable after kAlreadyExists just as an SQLite one does (a PostgreSQL error would abort it).
 constexpr const char* kInsertSecret =
@@ -206,6 +211,18 @@ core::Result<std::int64_t> PgTransaction::count_filtered_secrets(std::string_vie
     CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kCountFilteredSecrets, secret_filter_params(project_id, filter)));
     if (rows.empty()) return std::int64_t{0};
     return rows.int64(0, 0);
+  });
+}
+
+core::Result<std::vector<core::Secret>> PgTransaction::list_secrets_due_for_rotation(core::EpochMillis now,
+                                                                                    std::size_t limit) {
+  return guarded("listing secrets due for rotation", [&]() -> core::Result<std::vector<core::Secret>> {
+    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListSecretsDueForRotation, Params().int64(now).int64(row_count(limit))));
+    std::vector<core::Secret> secrets;
+    secrets.reserve(static_cast<std::size_t>(rows.size()));
+    for (int i = 0; i < rows.size(); ++i) secrets.push_back(read_secret_row(rows, i));
+    CSMS_TRY(load_page_event_subscriptions(secrets));
+    return secrets;
   });
 }
 

@@ -615,6 +615,66 @@ void due_for_deletion(Store& store) {
   CHECK(expect_ok(txn->list_secrets_due_for_deletion(5'001)).size() == 1);
 }
 
+void due_for_rotation(Store& store) {
+  for (const char* name : {"late", "early", "common", "disabled", "manual", "future"}) seed(store, name);
+  seed(store, "foreign", 1, kOtherProject);
+  {
+    auto txn = write(store);
+    auto plan = [&](const std::string& project, const char* name, EpochMillis next, bool automatic = true,
+                    SecretState state = SecretState::kEnabled, const char* type = "RDS-FG") {
+      auto secret = *expect_ok(txn->find_secret(project, name));
+      secret.auto_rotation = automatic;
+      secret.next_rotation_time = next;
+      secret.state = state;
+      if (std::string(type) != secret.secret_type) {
+        // secret_type is not a mutable column: re-create the secret with it.
+        expect_ok(txn->delete_secret(secret.row_id));
+        secret.secret_type = type;
+        secret.event_subscriptions = {"rot-ev"};
+        secret.row_id = expect_ok(txn->insert_secret(secret));
+      } else {
+        expect_ok(txn->update_secret(secret));
+      }
+    };
+    plan(kProject, "late", 3'000);
+    plan(kProject, "early", 1'000);
+    plan(kProject, "common", 1'000, true, SecretState::kEnabled, "COMMON");
+    plan(kProject, "disabled", 1'000, true, SecretState::kDisabled);
+    plan(kProject, "manual", 1'000, false);
+    plan(kProject, "future", 3'001);
+    plan(kOtherProject, "foreign", 2'000);
+    expect_ok(txn->commit());
+  }
+  auto txn = read(store);
+  CHECK(expect_ok(txn->list_secrets_due_for_rotation(999, 10)).empty());
+  const auto due = expect_ok(txn->list_secrets_due_for_rotation(3'000, 10));
+  CHECK(names_of(due) == std::vector<std::string>{"early", "foreign", "late"});  // by next rotation time
+  REQUIRE(due.size() == 3);
+  CHECK(due[0].event_subscriptions == std::vector<std::string>{"rot-ev"});
+  CHECK(due[1].project_id == kOtherProject);
+  CHECK(names_of(expect_ok(txn->list_secrets_due_for_rotation(3'000, 2))) ==
+        std::vector<std::string>{"early", "foreign"});
+  CHECK(expect_ok(txn->list_secrets_due_for_rotation(10'000, std::numeric_limits<std::size_t>::max())).size() == 4);
+}
+
+void master_key_checks(Store& store) {
+  auto txn = write(store);
+  CHECK(expect_ok(txn->list_key_checks()).empty());
+  expect_ok(txn->insert_key_check({2, {1, 0, 3}}, 1'000));
+  expect_ok(txn->insert_key_check({1, {4}}, 1'000));
+  CHECK_ERRC(txn->insert_key_check({1, {5}}, 2'000), Errc::kAlreadyExists);
+  expect_ok(txn->insert_key_check({4'000'000'000u, {6}}, 2'000));  // the whole uint32 range
+  expect_ok(txn->commit());
+  auto check = read(store);
+  const auto checks = expect_ok(check->list_key_checks());
+  REQUIRE(checks.size() == 3);
+  CHECK(checks[0].key_id == 1);
+  CHECK(checks[0].blob == std::vector<std::uint8_t>{4});
+  CHECK(checks[1].key_id == 2);
+  CHECK(checks[1].blob == std::vector<std::uint8_t>{1, 0, 3});
+  CHECK(checks[2].key_id == 4'000'000'000u);
+}
+
 // --- the stores ---
 
 void on_sqlite(void (*check)(Store&)) {
@@ -640,9 +700,9 @@ void on_postgres(void (*check)(Store&)) {
 }  // namespace
 
 // Each check runs as two cases, so ctest names the store that failed.
-#define CSMS_STORE_CONTRACT(description, check)                                                           \
-  TEST_CASE(description " (SQLite)", "[unit][store][contract]") { on_sqlite(check); }                     \
-  TEST_CASE(description " (PostgreSQL)", "[unit][store][contract][postgres]") { on_postgres(check); }
+#define CSMS_STORE_CONTRACT(description, check)                                                      \
+  TEST_CASE("sqlite store: " description, "[unit][store][store_contract]") { on_sqlite(check); }     \
+  TEST_CASE("postgres store: " description, "[unit][store][store_contract][postgres]") { on_postgres(check); }
 
 CSMS_STORE_CONTRACT("a transaction destroyed without commit rolls back", rollback_without_commit)
 CSMS_STORE_CONTRACT("secrets round-trip every column, by name and by id", secret_round_trip)
@@ -659,3 +719,5 @@ CSMS_STORE_CONTRACT("tags of a secret, of a page of secrets and of a project", t
 CSMS_STORE_CONTRACT("prune counts what it deleted and leaves the rest", prune_counts_and_leftovers)
 CSMS_STORE_CONTRACT("vault statistics count rows across projects", statistics_count_rows)
 CSMS_STORE_CONTRACT("secrets due for deletion are exactly what prune deletes", due_for_deletion)
+CSMS_STORE_CONTRACT("secrets due for rotation: enabled, automatic, not COMMON, soonest first", due_for_rotation)
+CSMS_STORE_CONTRACT("master key checks are stored once per key id and listed by key id", master_key_checks)
