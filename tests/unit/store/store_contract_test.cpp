@@ -700,9 +700,9 @@ void on_postgres(void (*check)(Store&)) {
 }  // namespace
 
 // Each check runs as two cases, so ctest names the store that failed.
-#define CSMS_STORE_CONTRACT(description, check)                                                      \
-  TEST_CASE("sqlite store: " description, "[unit][store][store_contract]") { on_sqlite(check); }     \
-  TEST_CASE("postgres store: " description, "[unit][store][store_contract][postgres]") { on_postgres(check); }
+#define CSMS_STORE_CONTRACT(description, check)                                                           \
+  TEST_CASE(description " (SQLite)", "[unit][store][contract]") { on_sqlite(check); }                     \
+  TEST_CASE(description " (PostgreSQL)", "[unit][store][contract][postgres]") { on_postgres(check); }
 
 CSMS_STORE_CONTRACT("a transaction destroyed without commit rolls back", rollback_without_commit)
 CSMS_STORE_CONTRACT("secrets round-trip every column, by name and by id", secret_round_trip)
