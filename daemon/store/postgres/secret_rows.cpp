@@ -16,7 +16,7 @@ constexpr const char* kFindSecret =
 constexpr const char* kFindSecretById =
     "SELECT " CSMS_PG_SECRET_COLUMNS "FROM secrets WHERE project_id = $1 AND id = $2";
 
-// Two texts rather than "$3 IS NULL OR name > $3", so the generic plan of each can walk the (project_id, name) index.
+// Two texts rather than "$4 IS NULL OR name > $4", so the generic plan of each can walk the (project_id, name) index.
 constexpr const char* kListSecretsFirst =
     "SELECT " CSMS_PG_SECRET_COLUMNS
     "FROM secrets WHERE project_id = $1 AND ($3::text IS NULL OR secret_pk IN "
