@@ -7,10 +7,12 @@
 #include "pg_test_database.hpp"
 
 #include <algorithm>
+#include <future>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -721,3 +723,68 @@ CSMS_STORE_CONTRACT("vault statistics count rows across projects", statistics_co
 CSMS_STORE_CONTRACT("secrets due for deletion are exactly what prune deletes", due_for_deletion)
 CSMS_STORE_CONTRACT("secrets due for rotation: enabled, automatic, not COMMON, soonest first", due_for_rotation)
 CSMS_STORE_CONTRACT("master key checks are stored once per key id and listed by key id", master_key_checks)
+
+// Only PostgreSQL has several writers at once: instances racing for one name see the loser's insert answer
+// kAlreadyExists (a serialization failure retried, then ON CONFLICT DO NOTHING), never an internal error, and
+// racing tag writes leave one row per key.
+TEST_CASE("PostgreSQL store: writers on two instances racing for one secret name and one tag key",
+          "[unit][store][contract][postgres]") {
+  if (!csms_test::PgTestDatabase::cluster()) {
+    WARN("CSMSD_TEST_POSTGRES is not set: the PostgreSQL race is skipped (scripts/test.sh sets it)");
+    return;
+  }
+  csms_test::PgTestDatabase database;
+  std::vector<std::unique_ptr<csms::store::postgres::PgStore>> stores;
+  for (int i = 0; i < 2; ++i) {
+    stores.push_back(expect_ok(csms::store::postgres::PgStore::open({database.conninfo(), 4})));
+  }
+  const auto holder = seed(*stores[0], "tag-holder");
+
+  constexpr int kWriters = 8;
+  std::vector<csms::core::Result<std::int64_t>> inserted(kWriters, csms::core::make_error(Errc::kInternal, "unset"));
+  std::vector<csms::core::Status> tagged(kWriters, csms::core::ok());
+  std::vector<csms::core::Status> durable(kWriters, csms::core::ok());
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      Store& store = *stores[static_cast<std::size_t>(w % 2)];
+      std::promise<csms::core::Status> done;
+      store.submit_write(csms::store::WriteJob{
+          [&, w] {
+            auto txn = store.begin(TransactionMode::kWrite);
+            if (!txn) {
+              inserted[w] = txn.error();
+              return;
+            }
+            Secret secret = make_secret("raced");
+            secret.id = "id-raced-" + std::to_string(w);
+            inserted[w] = (*txn)->insert_secret(secret);
+            tagged[w] = (*txn)->put_tag(holder, Tag{"winner", std::to_string(w)});
+            if (inserted[w] && tagged[w]) (void)(*txn)->commit();
+          },
+          [&](csms::core::Status status) { done.set_value(std::move(status)); }});
+      durable[w] = done.get_future().get();
+    });
+  }
+  for (auto& writer : writers) writer.join();
+
+  int winners = 0;
+  for (int w = 0; w < kWriters; ++w) {
+    INFO("writer " << w);
+    CHECK(durable[w].has_value());
+    CHECK(tagged[w].has_value());
+    if (inserted[w]) {
+      ++winners;
+    } else {
+      CHECK(inserted[w].error().code == Errc::kAlreadyExists);
+    }
+  }
+  CHECK(winners == 1);
+  auto txn = read(*stores[1]);
+  CHECK(names_of(expect_ok(txn->list_secrets(kProject, std::nullopt, std::nullopt, 10))) ==
+        std::vector<std::string>{"raced", "tag-holder"});
+  const auto tags = expect_ok(txn->list_tags(holder));
+  REQUIRE(tags.size() == 1);
+  CHECK(tags[0].key == "winner");
+}
+
