@@ -18,14 +18,16 @@ constexpr const char* kFindById = CSMS_CREDENTIAL_COLUMNS "WHERE id = $1";
 constexpr const char* kListCredentials = CSMS_CREDENTIAL_COLUMNS "ORDER BY create_time, id";
 #undef CSMS_CREDENTIAL_COLUMNS
 // One statement per kind: a statement's parameter types are fixed when it is prepared, and each kind leaves
-// other columns NULL (the table's CHECK holds the two shapes apart).
+// other columns NULL (the table's CHECK holds the two shapes apart). ON CONFLICT DO NOTHING: a taken id, access
+// key or token hash answers kAlreadyExists without aborting the transaction, as in SQLite.
 constexpr const char* kInsertAccessKey =
     "INSERT INTO credentials (id, kind, access_key, key_id, sealed_secret, role, description, create_time) "
-    "VALUES ($1, 'access_key', $2, $3, $4, $5, $6, $7)";
+    "VALUES ($1, 'access_key', $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
 constexpr const char* kInsertToken =
     "INSERT INTO credentials (id, kind, token_hash, role, description, create_time) "
-    "VALUES ($1, 'token', $2, $3, $4, $5)";
-constexpr const char* kInsertProject = "INSERT INTO credential_projects (credential_id, project_id) VALUES ($1, $2)";
+    "VALUES ($1, 'token', $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+constexpr const char* kInsertProject =
+    "INSERT INTO credential_projects (credential_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 constexpr const char* kProjectsOf =
     "SELECT project_id FROM credential_projects WHERE credential_id = $1 ORDER BY project_id";
 // Every credential's projects at once, so listing costs two statements rather than one per credential.
@@ -64,29 +66,37 @@ core::Result<std::vector<std::string>> PgTransaction::credential_projects(std::s
 core::Status PgTransaction::insert_credential(const core::Credential& credential) {
   return guarded("storing a credential", [&]() -> core::Status {
     const std::string role(core::to_string(credential.role));
+    Rows inserted;
     if (credential.kind == core::CredentialKind::kAccessKey) {
       // The table's CHECK requires the sealed secret key; SQLite's CHECK refuses its absence as kInternal too.
       if (!credential.sealed_secret) {
         return core::make_error(core::Errc::kInternal, "an access key credential without its sealed secret key");
       }
-      CSMS_TRY(db_.exec(kInsertAccessKey, Params()
-                                               .text(credential.id)
-                                               .text(credential.access_key)
-                                               .int64(credential.sealed_secret->key_id)
-                                               .bytes(credential.sealed_secret->blob)
-                                               .text(role)
-                                               .text(credential.description)
-                                               .int64(credential.create_time)));
+      CSMS_TRY_ASSIGN(inserted, db_.exec(kInsertAccessKey, Params()
+                                                               .text(credential.id)
+                                                               .text(credential.access_key)
+                                                               .int64(credential.sealed_secret->key_id)
+                                                               .bytes(credential.sealed_secret->blob)
+                                                               .text(role)
+                                                               .text(credential.description)
+                                                               .int64(credential.create_time)));
     } else {
-      CSMS_TRY(db_.exec(kInsertToken, Params()
-                                           .text(credential.id)
-                                           .bytes(credential.token_hash)
-                                           .text(role)
-                                           .text(credential.description)
-                                           .int64(credential.create_time)));
+      CSMS_TRY_ASSIGN(inserted, db_.exec(kInsertToken, Params()
+                                                           .text(credential.id)
+                                                           .bytes(credential.token_hash)
+                                                           .text(role)
+                                                           .text(credential.description)
+                                                           .int64(credential.create_time)));
+    }
+    if (inserted.affected() == 0) {
+      return core::make_error(core::Errc::kAlreadyExists,
+                              "storing a credential: its id, access key or token hash is already taken");
     }
     for (const std::string& project : credential.projects) {
-      CSMS_TRY(db_.exec(kInsertProject, Params().text(credential.id).text(project)));
+      CSMS_TRY_ASSIGN(const Rows added, db_.exec(kInsertProject, Params().text(credential.id).text(project)));
+      if (added.affected() == 0) {
+        return core::make_error(core::Errc::kAlreadyExists, "storing a credential: a project is listed twice");
+      }
     }
     return core::ok();
   });

@@ -17,9 +17,11 @@ constexpr const char* kListEventsFirst = CSMS_EVENT_COLUMNS "WHERE project_id = 
 constexpr const char* kListEventsAfter =
     CSMS_EVENT_COLUMNS "WHERE project_id = $1 AND name > $3 ORDER BY name LIMIT $2";
 #undef CSMS_EVENT_COLUMNS
+// ON CONFLICT DO NOTHING: a taken (project, name) or id inserts no row instead of raising an error, which would
+// abort the transaction; SQLite's stays usable after kAlreadyExists, and so does this one.
 constexpr const char* kInsertEvent =
     "INSERT INTO events (id, project_id, name, event_types, state, target_type, target_id, target_name, "
-    "create_time, update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    "create_time, update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING";
 constexpr const char* kUpdateEvent =
     "UPDATE events SET event_types = $2, state = $3, target_type = $4, target_id = $5, target_name = $6, "
     "update_time = $7 WHERE event_pk = $1";
@@ -146,18 +148,20 @@ core::Result<std::vector<core::Event>> PgTransaction::list_events(std::string_vi
 
 core::Status PgTransaction::insert_event(const core::Event& event) {
   return guarded("creating an event", [&]() -> core::Status {
-    // A taken (project, name) is SQLSTATE 23505, which the connection reports as kAlreadyExists.
-    CSMS_TRY(db_.exec(kInsertEvent, Params()
-                                         .text(event.id)
-                                         .text(event.project_id)
-                                         .text(event.name)
-                                         .text(join_types(event.event_types))
-                                         .text(event.state)
-                                         .text(event.notification.target_type)
-                                         .text(event.notification.target_id)
-                                         .text(event.notification.target_name)
-                                         .int64(event.create_time)
-                                         .int64(event.update_time)));
+    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kInsertEvent, Params()
+                                                                 .text(event.id)
+                                                                 .text(event.project_id)
+                                                                 .text(event.name)
+                                                                 .text(join_types(event.event_types))
+                                                                 .text(event.state)
+                                                                 .text(event.notification.target_type)
+                                                                 .text(event.notification.target_id)
+                                                                 .text(event.notification.target_name)
+                                                                 .int64(event.create_time)
+                                                                 .int64(event.update_time)));
+    if (rows.affected() == 0) {
+      return core::make_error(core::Errc::kAlreadyExists, "creating an event: its name or id is already taken");
+    }
     return core::ok();
   });
 }

@@ -1,4 +1,4 @@
-// key_rows.cpp: PostgreSQL statements for data keys, the passphrase KDF row and re-sealing versions under a new key.
+// key_rows.cpp: PostgreSQL statements for master key checks, data keys, the passphrase KDF and re-sealing versions.
 #include "store/postgres/pg_guarded.hpp"
 #include "store/postgres/pg_limit.hpp"
 #include "store/postgres/pg_transaction.hpp"
@@ -12,12 +12,18 @@ constexpr const char* kListDataKeys =
 // row, and the parts of one statement run in no defined order, so the new current key could meet the old one.
 constexpr const char* kClearCurrent = "UPDATE data_keys SET is_current = false WHERE is_current";
 constexpr const char* kInsertDataKey =
-    "INSERT INTO data_keys (key_id, wrapped_key, is_current, created_time) VALUES ($1, $2, $3, $4)";
+    "INSERT INTO data_keys (key_id, wrapped_key, is_current, created_time) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT DO NOTHING";
 constexpr const char* kDeleteDataKey = "DELETE FROM data_keys WHERE key_id = $1";
+// Inserts end in ON CONFLICT DO NOTHING: a taken key id answers kAlreadyExists without aborting the transaction,
+// as SQLite's stays usable after a constraint error.
+constexpr const char* kListKeyChecks = "SELECT key_id, check_blob FROM master_key_checks ORDER BY key_id";
+constexpr const char* kInsertKeyCheck =
+    "INSERT INTO master_key_checks (key_id, check_blob, created_time) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
 constexpr const char* kDeleteKeyCheck = "DELETE FROM master_key_checks WHERE key_id = $1";
 constexpr const char* kFindKdf = "SELECT salt, log2_n, r, p FROM passphrase_kdf WHERE singleton = 1";
 constexpr const char* kInsertKdf =
-    "INSERT INTO passphrase_kdf (singleton, salt, log2_n, r, p) VALUES (1, $1, $2, $3, $4)";
+    "INSERT INTO passphrase_kdf (singleton, salt, log2_n, r, p) VALUES (1, $1, $2, $3, $4) ON CONFLICT DO NOTHING";
 // sum() of bigint is numeric: cast back so the row reader sees an integer.
 constexpr const char* kCountSealed =
     "SELECT key_id, sum(n)::bigint FROM (SELECT key_id, count(*) AS n FROM versions GROUP BY key_id "
@@ -30,7 +36,32 @@ constexpr const char* kListSealedVersions =
 constexpr const char* kReplaceVersionSeal =
     "UPDATE versions SET key_id = $3, sealed_value = $4 WHERE secret_pk = $1 AND number = $2";
 
+core::Error taken(const std::string& what) {
+  return core::make_error(core::Errc::kAlreadyExists, "the vault already has " + what);
+}
+
 }  // namespace
+
+core::Result<std::vector<core::SealedValue>> PgTransaction::list_key_checks() {
+  return guarded("reading master key checks", [&]() -> core::Result<std::vector<core::SealedValue>> {
+    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListKeyChecks));
+    std::vector<core::SealedValue> checks;
+    checks.reserve(static_cast<std::size_t>(rows.size()));
+    for (int row = 0; row < rows.size(); ++row) {
+      checks.push_back(core::SealedValue{static_cast<std::uint32_t>(rows.int64(row, 0)), rows.bytes(row, 1)});
+    }
+    return checks;
+  });
+}
+
+core::Status PgTransaction::insert_key_check(const core::SealedValue& check, core::EpochMillis now) {
+  return guarded("storing a master key check", [&]() -> core::Status {
+    CSMS_TRY_ASSIGN(const Rows rows,
+                    db_.exec(kInsertKeyCheck, Params().int64(check.key_id).bytes(check.blob).int64(now)));
+    if (rows.affected() == 0) return taken("a master key check for this key id");
+    return core::ok();
+  });
+}
 
 core::Status PgTransaction::delete_key_check(std::uint32_t key_id) {
   return guarded("deleting a master key check", [&]() -> core::Status {
@@ -59,11 +90,12 @@ core::Result<std::vector<core::DataKeyRecord>> PgTransaction::list_data_keys() {
 core::Status PgTransaction::insert_data_key(const core::DataKeyRecord& key) {
   return guarded("storing a data key", [&]() -> core::Status {
     if (key.is_current) CSMS_TRY(db_.exec(kClearCurrent));
-    CSMS_TRY(db_.exec(kInsertDataKey, Params()
-                                           .int64(key.key_id)
-                                           .bytes(key.wrapped_key)
-                                           .boolean(key.is_current)
-                                           .int64(key.created_time)));
+    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kInsertDataKey, Params()
+                                                                   .int64(key.key_id)
+                                                                   .bytes(key.wrapped_key)
+                                                                   .boolean(key.is_current)
+                                                                   .int64(key.created_time)));
+    if (rows.affected() == 0) return taken("a data key with this id");
     return core::ok();
   });
 }
@@ -90,7 +122,9 @@ core::Result<std::optional<core::PassphraseKdf>> PgTransaction::find_passphrase_
 
 core::Status PgTransaction::insert_passphrase_kdf(const core::PassphraseKdf& kdf) {
   return guarded("storing the passphrase KDF", [&]() -> core::Status {
-    CSMS_TRY(db_.exec(kInsertKdf, Params().bytes(kdf.salt).int64(kdf.log2_n).int64(kdf.r).int64(kdf.p)));
+    CSMS_TRY_ASSIGN(const Rows rows,
+                    db_.exec(kInsertKdf, Params().bytes(kdf.salt).int64(kdf.log2_n).int64(kdf.r).int64(kdf.p)));
+    if (rows.affected() == 0) return taken("the passphrase KDF");
     return core::ok();
   });
 }
@@ -111,7 +145,8 @@ core::Result<std::vector<std::pair<std::uint32_t, std::int64_t>>> PgTransaction:
 core::Result<std::vector<core::SealedVersionRef>> PgTransaction::list_versions_sealed_with_other_keys(
     std::uint32_t current_key_id, std::size_t limit) {
   return guarded("listing versions to re-seal", [&]() -> core::Result<std::vector<core::SealedVersionRef>> {
-    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListSealedVersions, Params().int64(current_key_id).int64(as_limit(limit))));
+    CSMS_TRY_ASSIGN(const Rows rows,
+                    db_.exec(kListSealedVersions, Params().int64(current_key_id).int64(as_limit(limit))));
     std::vector<core::SealedVersionRef> refs;
     refs.reserve(static_cast<std::size_t>(rows.size()));
     for (int row = 0; row < rows.size(); ++row) {

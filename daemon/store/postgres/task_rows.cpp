@@ -8,9 +8,11 @@
 namespace csms::store::postgres {
 namespace {
 
+// ON CONFLICT DO NOTHING: a taken id answers kAlreadyExists without aborting the transaction (as in SQLite).
 constexpr const char* kInsertTask =
     "INSERT INTO rotation_tasks (id, project_id, secret_name, rotation_func_urn, status, operate_type, task_time, "
-    "attempt_nums, error_code, error_msg, version_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    "attempt_nums, error_code, error_msg, version_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+    "ON CONFLICT DO NOTHING";
 constexpr const char* kUpdateTask =
     "UPDATE rotation_tasks SET status = $2, attempt_nums = $3, error_code = $4, error_msg = $5, version_id = $6 "
     "WHERE id = $1";
@@ -65,18 +67,21 @@ Params filter_params(std::string_view project_id, const core::TaskFilter& filter
 
 core::Status PgTransaction::insert_rotation_task(const core::RotationTask& task) {
   return guarded("creating a rotation task", [&]() -> core::Status {
-    CSMS_TRY(db_.exec(kInsertTask, Params()
-                                        .text(task.id)
-                                        .text(task.project_id)
-                                        .text(task.secret_name)
-                                        .optional_text(task.rotation_func_urn)
-                                        .text(task.status)
-                                        .text(task.operate_type)
-                                        .int64(task.task_time)
-                                        .int64(task.attempt_nums)
-                                        .optional_text(task.error_code)
-                                        .optional_text(task.error_msg)
-                                        .optional_text(task.version_id)));
+    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kInsertTask, Params()
+                                                                .text(task.id)
+                                                                .text(task.project_id)
+                                                                .text(task.secret_name)
+                                                                .optional_text(task.rotation_func_urn)
+                                                                .text(task.status)
+                                                                .text(task.operate_type)
+                                                                .int64(task.task_time)
+                                                                .int64(task.attempt_nums)
+                                                                .optional_text(task.error_code)
+                                                                .optional_text(task.error_msg)
+                                                                .optional_text(task.version_id)));
+    if (rows.affected() == 0) {
+      return core::make_error(core::Errc::kAlreadyExists, "creating a rotation task: its id is already taken");
+    }
     return core::ok();
   });
 }

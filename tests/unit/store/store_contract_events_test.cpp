@@ -1,4 +1,4 @@
-// store_contract_events_test.cpp: events, notifications, expiry, tasks, keys and credentials behave alike on both stores.
+// store_contract_events_test.cpp: events, notifications, expiry, tasks, keys and credentials alike on both stores.
 #include "store/postgres/pg_connection.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -220,12 +220,17 @@ void check_events(Store& store) {
     expect_ok(txn->commit());
   }
   {
-    // The same (project, name) again: refused as taken. A failed statement may spoil its transaction (PostgreSQL
-    // aborts it), so the check has one of its own.
+    // The same (project, name), or the same id, is refused as taken, and the transaction goes on as in SQLite
+    // (a PostgreSQL error would have aborted it).
     auto txn = write(store);
     csms::core::Event again = make_event("a");
     again.id = "another-id";
     CHECK(failure_of(txn->insert_event(again)) == Errc::kAlreadyExists);
+    csms::core::Event same_id = make_event("fresh");
+    same_id.id = make_event("a").id;
+    CHECK(failure_of(txn->insert_event(same_id)) == Errc::kAlreadyExists);
+    expect_ok(txn->insert_event(make_event("c")));
+    expect_ok(txn->commit());
   }
   auto txn = read(store);
   const auto found = expect_ok(txn->find_event(kProject, "a"));
@@ -247,10 +252,10 @@ void check_events(Store& store) {
 
   // Byte order ("B" < "a" < "b" < "é"), the marker exclusive, the limit, only the project's own.
   CHECK(names_of(expect_ok(txn->list_events(kProject, std::nullopt, 10))) ==
-        std::vector<std::string>{"B", "a", "b", "\xC3\xA9"});
+        std::vector<std::string>{"B", "a", "b", "c", "\xC3\xA9"});
   CHECK(names_of(expect_ok(txn->list_events(kProject, std::nullopt, 2))) == std::vector<std::string>{"B", "a"});
   CHECK(names_of(expect_ok(txn->list_events(kProject, std::string_view("a"), 10))) ==
-        std::vector<std::string>{"b", "\xC3\xA9"});
+        std::vector<std::string>{"b", "c", "\xC3\xA9"});
   CHECK(names_of(expect_ok(txn->list_events(kProject, std::string_view("aa"), 1))) == std::vector<std::string>{"b"});
   CHECK(expect_ok(txn->list_events(kProject, std::string_view("\xC3\xA9"), 10)).empty());
   CHECK(names_of(expect_ok(txn->list_events(kOtherProject, std::nullopt, 10))) == std::vector<std::string>{"a"});
@@ -295,7 +300,7 @@ void check_events(Store& store) {
   CHECK_FALSE(expect_ok(after->find_event(kProject, "a")).has_value());
   CHECK(expect_ok(after->find_event(kOtherProject, "a")).has_value());
   CHECK(names_of(expect_ok(after->list_events(kProject, std::nullopt, 10))) ==
-        std::vector<std::string>{"B", "b", "\xC3\xA9"});
+        std::vector<std::string>{"B", "b", "c", "\xC3\xA9"});
 }
 
 void check_notification_records(Store& store) {
@@ -432,8 +437,11 @@ void check_rotation_tasks(Store& store) {
     expect_ok(txn->commit());
   }
   {
+    // A taken id is refused; the transaction goes on (nothing is committed here).
     auto txn = write(store);
     CHECK(failure_of(txn->insert_rotation_task(make_task("t-1", "gamma"))) == Errc::kAlreadyExists);
+    expect_ok(txn->insert_rotation_task(make_task("t-9", "gamma")));
+    CHECK(expect_ok(txn->count_rotation_tasks(kProject, csms::core::TaskFilter{})) == 4);
   }
   {
     auto txn = read(store);
@@ -530,11 +538,9 @@ void check_data_keys_and_kdf(Store& store) {
   {
     auto txn = write(store);
     CHECK(failure_of(txn->insert_data_key(csms::core::DataKeyRecord{2, {0x22}, false, 300})) == Errc::kAlreadyExists);
-  }
-  {
-    auto txn = write(store);
     CHECK(failure_of(txn->insert_passphrase_kdf(csms::core::PassphraseKdf{{0x02}, 15, 8, 1})) ==
           Errc::kAlreadyExists);
+    CHECK(expect_ok(txn->list_data_keys()).size() == 3);  // still usable
   }
   {
     auto txn = read(store);
@@ -575,6 +581,7 @@ void check_key_checks(Store& store) {
     auto txn = write(store);
     expect_ok(txn->insert_key_check(csms::core::SealedValue{7, {0x07}}, 1'000));
     expect_ok(txn->insert_key_check(csms::core::SealedValue{3, {0x03}}, 1'000));
+    CHECK(failure_of(txn->insert_key_check(csms::core::SealedValue{3, {0x04}}, 2'000)) == Errc::kAlreadyExists);
     expect_ok(txn->commit());
   }
   {
@@ -667,18 +674,14 @@ void check_credentials(Store& store) {
     expect_ok(txn->insert_credential(make_access_key("id-c", "AKC", 1, 10)));
     expect_ok(txn->commit());
   }
-  // Each of id, access key and token hash is unique.
   {
+    // Each of id, access key and token hash is unique; a refused insert leaves the transaction usable.
     auto txn = write(store);
     CHECK(failure_of(txn->insert_credential(make_access_key("id-b", "AKZ", 1, 30))) == Errc::kAlreadyExists);
-  }
-  {
-    auto txn = write(store);
     CHECK(failure_of(txn->insert_credential(make_access_key("id-z", "AKB", 1, 30))) == Errc::kAlreadyExists);
-  }
-  {
-    auto txn = write(store);
     CHECK(failure_of(txn->insert_credential(make_token("id-z", 0x5a, 30))) == Errc::kAlreadyExists);
+    CHECK(failure_of(txn->insert_credential(make_token("id-a", 0x5b, 30))) == Errc::kAlreadyExists);
+    CHECK(expect_ok(txn->list_credentials()).size() == 3);
   }
   {
     auto txn = read(store);
