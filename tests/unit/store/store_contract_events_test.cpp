@@ -1,16 +1,13 @@
 // store_contract_events_test.cpp: events, notifications, expiry, tasks, keys and credentials alike on both stores.
-#include "store/postgres/pg_connection.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 #include "common/store_rows.hpp"
 #include "common/unit_env.hpp"
+#include "pg_test_database.hpp"
 
-#include <unistd.h>
-
-#include <atomic>
+#include <chrono>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,59 +27,26 @@ const std::string kOtherProject = "fedcba9876543210fedcba9876543210";
 
 // --- the two stores ---
 
-/// The URI of a database named `name` on the server `uri` points at: a URI's path is its database, a key=value
-/// string takes a later dbname (libpq lets the last one win).
-std::string with_database(const std::string& uri, const std::string& name) {
-  for (const char* scheme : {"postgresql://", "postgres://"}) {
-    if (uri.rfind(scheme, 0) != 0) continue;
-    const std::size_t authority = std::string(scheme).size();
-    const std::size_t end_of_authority = uri.find_first_of("/?", authority);
-    const std::size_t query = uri.find('?', authority);
-    return uri.substr(0, end_of_authority == std::string::npos ? uri.size() : end_of_authority) + "/" + name +
-           (query == std::string::npos ? "" : uri.substr(query));
-  }
-  return uri + " dbname=" + name;
-}
-
-/// A fresh PostgreSQL database for one test, dropped afterwards, with a PgStore on it.
+/// A PgStore on a fresh database of the test cluster, dropped afterwards.
 class PgFixture {
  public:
-  /// Empty (after a loud warning) when CSMSD_TEST_POSTGRES does not name a server to test against.
+  /// Empty (after a loud warning) when CSMSD_TEST_POSTGRES does not name a cluster to test against.
   static std::unique_ptr<PgFixture> open() {
-    const char* admin_uri = std::getenv("CSMSD_TEST_POSTGRES");
-    if (admin_uri == nullptr || *admin_uri == '\0') {
-      WARN("CSMSD_TEST_POSTGRES is not set: the PostgreSQL store is NOT tested here");
+    if (!csms_test::PgTestDatabase::cluster()) {
+      WARN("CSMSD_TEST_POSTGRES is not set: the PostgreSQL store is NOT tested here (scripts/test.sh sets it)");
       return nullptr;
     }
-    static std::atomic<int> counter{0};
-    auto fixture = std::unique_ptr<PgFixture>(new PgFixture(admin_uri));
-    fixture->name_ = "csmsd_t_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-    auto admin = expect_ok(csms::store::postgres::Connection::open(fixture->admin_uri_));
-    expect_ok(admin->exec_script("CREATE DATABASE " + fixture->name_));
-    fixture->created_ = true;
-    csms::store::postgres::PgStoreOptions options;
-    options.conninfo = with_database(fixture->admin_uri_, fixture->name_);
-    options.pool_size = 2;
-    fixture->store_ = expect_ok(csms::store::postgres::PgStore::open(options));
-    return fixture;
-  }
-
-  ~PgFixture() {
-    store_.reset();  // closes its connections before the drop
-    if (!created_) return;
-    if (auto admin = csms::store::postgres::Connection::open(admin_uri_)) {
-      (void)(*admin)->exec_script("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    }
+    return std::unique_ptr<PgFixture>(new PgFixture());
   }
 
   Store& store() { return *store_; }
 
  private:
-  explicit PgFixture(std::string admin_uri) : admin_uri_(std::move(admin_uri)) {}
+  PgFixture()
+      : store_(expect_ok(csms::store::postgres::PgStore::open(
+            csms::store::postgres::PgStoreOptions{database_.conninfo(), 2, std::chrono::milliseconds(5000)}))) {}
 
-  std::string admin_uri_;
-  std::string name_;
-  bool created_ = false;
+  csms_test::PgTestDatabase database_;  // first: dropped after the store has closed its connections
   std::unique_ptr<csms::store::postgres::PgStore> store_;
 };
 
