@@ -1,4 +1,4 @@
-// key_rows.cpp: PostgreSQL statements for master key checks, data keys, the passphrase KDF and re-sealing versions.
+// key_rows.cpp: PostgreSQL statements for data keys, the passphrase KDF and re-sealing versions under a new key.
 #include "store/postgres/pg_guarded.hpp"
 #include "store/postgres/pg_limit.hpp"
 #include "store/postgres/pg_transaction.hpp"
@@ -11,15 +11,12 @@ constexpr const char* kListDataKeys =
 // Two statements, not one with a data-modifying CTE: the partial unique index on is_current is checked row by
 // row, and the parts of one statement run in no defined order, so the new current key could meet the old one.
 constexpr const char* kClearCurrent = "UPDATE data_keys SET is_current = false WHERE is_current";
+// Inserts end in ON CONFLICT DO NOTHING: a taken key id answers kAlreadyExists without aborting the transaction,
+// as SQLite's stays usable after a constraint error.
 constexpr const char* kInsertDataKey =
     "INSERT INTO data_keys (key_id, wrapped_key, is_current, created_time) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT DO NOTHING";
 constexpr const char* kDeleteDataKey = "DELETE FROM data_keys WHERE key_id = $1";
-// Inserts end in ON CONFLICT DO NOTHING: a taken key id answers kAlreadyExists without aborting the transaction,
-// as SQLite's stays usable after a constraint error.
-constexpr const char* kListKeyChecks = "SELECT key_id, check_blob FROM master_key_checks ORDER BY key_id";
-constexpr const char* kInsertKeyCheck =
-    "INSERT INTO master_key_checks (key_id, check_blob, created_time) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
 constexpr const char* kDeleteKeyCheck = "DELETE FROM master_key_checks WHERE key_id = $1";
 constexpr const char* kFindKdf = "SELECT salt, log2_n, r, p FROM passphrase_kdf WHERE singleton = 1";
 constexpr const char* kInsertKdf =
@@ -41,27 +38,6 @@ core::Error taken(const std::string& what) {
 }
 
 }  // namespace
-
-core::Result<std::vector<core::SealedValue>> PgTransaction::list_key_checks() {
-  return guarded("reading master key checks", [&]() -> core::Result<std::vector<core::SealedValue>> {
-    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListKeyChecks));
-    std::vector<core::SealedValue> checks;
-    checks.reserve(static_cast<std::size_t>(rows.size()));
-    for (int row = 0; row < rows.size(); ++row) {
-      checks.push_back(core::SealedValue{static_cast<std::uint32_t>(rows.int64(row, 0)), rows.bytes(row, 1)});
-    }
-    return checks;
-  });
-}
-
-core::Status PgTransaction::insert_key_check(const core::SealedValue& check, core::EpochMillis now) {
-  return guarded("storing a master key check", [&]() -> core::Status {
-    CSMS_TRY_ASSIGN(const Rows rows,
-                    db_.exec(kInsertKeyCheck, Params().int64(check.key_id).bytes(check.blob).int64(now)));
-    if (rows.affected() == 0) return taken("a master key check for this key id");
-    return core::ok();
-  });
-}
 
 core::Status PgTransaction::delete_key_check(std::uint32_t key_id) {
   return guarded("deleting a master key check", [&]() -> core::Status {

@@ -22,4 +22,12 @@ core::Result<VaultStatistics> PgTransaction::vault_statistics() {
   return not_yet_written("vault_statistics");
 }
 
+core::Result<std::vector<core::SealedValue>> PgTransaction::list_key_checks() {
+  return not_yet_written("list_key_checks");
+}
+
+core::Status PgTransaction::insert_key_check(const core::SealedValue&, core::EpochMillis) {
+  return not_yet_written("insert_key_check");
+}
+
 }  // namespace csms::store::postgres

@@ -50,6 +50,10 @@ core::Result<std::int64_t> PgTransaction::count_filtered_secrets(std::string_vie
   return not_yet_written("count_filtered_secrets");
 }
 
+core::Result<std::vector<core::Secret>> PgTransaction::list_secrets_due_for_rotation(core::EpochMillis, std::size_t) {
+  return not_yet_written("list_secrets_due_for_rotation");
+}
+
 core::Result<std::int64_t> PgTransaction::insert_secret(const core::Secret&) {
   return not_yet_written("insert_secret");
 }

@@ -1,4 +1,4 @@
-// task_rows.cpp: every PostgreSQL statement on rotation_tasks, and which secrets are due for rotation.
+// task_rows.cpp: every PostgreSQL statement on rotation_tasks.
 #include "store/postgres/pg_guarded.hpp"
 #include "store/postgres/pg_limit.hpp"
 #include "store/postgres/pg_transaction.hpp"
@@ -33,10 +33,6 @@ constexpr const char* kListRunningTasks =
     CSMS_TASK_COLUMNS "WHERE status = 'RUNNING' ORDER BY task_pk LIMIT $1";
 #undef CSMS_TASK_FILTER
 #undef CSMS_TASK_COLUMNS
-// The same secrets as the SQLite store's statement; secret_pk breaks ties so a pass is deterministic.
-constexpr const char* kListDueForRotation =
-    "SELECT project_id, id FROM secrets WHERE auto_rotation AND next_rotation_time <= $1 AND state = 'ENABLED' "
-    "AND secret_type <> 'COMMON' ORDER BY next_rotation_time, secret_pk LIMIT $2";
 
 core::RotationTask read_task(const Rows& rows, int row) {
   core::RotationTask task;
@@ -132,22 +128,6 @@ core::Result<std::vector<core::RotationTask>> PgTransaction::list_running_rotati
   return guarded("listing running rotation tasks", [&]() -> core::Result<std::vector<core::RotationTask>> {
     CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListRunningTasks, Params().int64(as_limit(limit))));
     return read_tasks(rows);
-  });
-}
-
-core::Result<std::vector<core::Secret>> PgTransaction::list_secrets_due_for_rotation(core::EpochMillis now,
-                                                                                    std::size_t limit) {
-  return guarded("listing secrets due for rotation", [&]() -> core::Result<std::vector<core::Secret>> {
-    CSMS_TRY_ASSIGN(const Rows due, db_.exec(kListDueForRotation, Params().int64(now).int64(as_limit(limit))));
-    // Each secret is read whole by find_secret_by_id, so its columns and subscriptions are read in one place (the
-    // secrets rows); a rotation pass takes a handful of secrets, and this transaction's snapshot keeps them all.
-    std::vector<core::Secret> secrets;
-    secrets.reserve(static_cast<std::size_t>(due.size()));
-    for (int row = 0; row < due.size(); ++row) {
-      CSMS_TRY_ASSIGN(std::optional<core::Secret> secret, find_secret_by_id(due.text(row, 0), due.text(row, 1)));
-      if (secret) secrets.push_back(std::move(*secret));
-    }
-    return secrets;
   });
 }
 

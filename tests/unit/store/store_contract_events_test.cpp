@@ -487,57 +487,6 @@ void check_rotation_tasks(Store& store) {
   CHECK(expect_ok(txn->count_rotation_tasks(kProject, by_status)) == 0);
 }
 
-void check_due_for_rotation(Store& store) {
-  auto rotating = [](const std::string& name, std::optional<csms::core::EpochMillis> next,
-                     const std::string& project = kProject) {
-    csms::core::Secret secret = csms::unit::make_secret(name, project);
-    secret.secret_type = "RDS-FG";
-    secret.auto_rotation = true;
-    secret.rotation_period = "30d";
-    secret.next_rotation_time = next;
-    return secret;
-  };
-  {
-    auto txn = write(store);
-    csms::core::Secret subscribed = rotating("r1", 5'000);
-    subscribed.event_subscriptions = {"ev-2", "ev-1"};
-    expect_ok(txn->insert_secret(subscribed));
-    expect_ok(txn->insert_secret(rotating("r2", 3'000, kOtherProject)));  // any project
-    csms::core::Secret disabled = rotating("r3", 4'000);
-    disabled.state = csms::core::SecretState::kDisabled;
-    expect_ok(txn->insert_secret(disabled));
-    csms::core::Secret manual = rotating("r4", 1'000);
-    manual.auto_rotation = false;
-    expect_ok(txn->insert_secret(manual));
-    csms::core::Secret common = rotating("r5", 2'000);
-    common.secret_type = "COMMON";
-    expect_ok(txn->insert_secret(common));
-    expect_ok(txn->insert_secret(rotating("r6", 5'001)));       // not yet due
-    expect_ok(txn->insert_secret(rotating("r7", std::nullopt)));  // never scheduled
-    expect_ok(txn->commit());
-  }
-  auto txn = read(store);
-  auto names = [](const std::vector<csms::core::Secret>& secrets) {
-    std::vector<std::string> found;
-    for (const auto& secret : secrets) found.push_back(secret.name);
-    return found;
-  };
-  // At or before `now`, the earliest due first.
-  const auto due = expect_ok(txn->list_secrets_due_for_rotation(5'000, 10));
-  REQUIRE(names(due) == std::vector<std::string>{"r2", "r1"});
-  CHECK(due[0].project_id == kOtherProject);
-  CHECK(due[1].row_id > 0);
-  CHECK(due[1].id == csms::unit::make_secret("r1").id);
-  CHECK(due[1].secret_type == "RDS-FG");
-  CHECK(due[1].rotation_period == std::optional<std::string>("30d"));
-  CHECK(due[1].next_rotation_time == std::optional<csms::core::EpochMillis>(5'000));
-  CHECK(due[1].event_subscriptions == std::vector<std::string>{"ev-2", "ev-1"});  // read whole, in order
-  CHECK(names(expect_ok(txn->list_secrets_due_for_rotation(5'000, 1))) == std::vector<std::string>{"r2"});
-  CHECK(expect_ok(txn->list_secrets_due_for_rotation(2'999, 10)).empty());
-  CHECK(names(expect_ok(txn->list_secrets_due_for_rotation(10'000, 10))) ==
-        std::vector<std::string>{"r2", "r1", "r6"});
-}
-
 void check_data_keys_and_kdf(Store& store) {
   {
     auto txn = write(store);
@@ -596,7 +545,6 @@ void check_key_checks(Store& store) {
     auto txn = write(store);
     expect_ok(txn->insert_key_check(csms::core::SealedValue{7, {0x07}}, 1'000));
     expect_ok(txn->insert_key_check(csms::core::SealedValue{3, {0x03}}, 1'000));
-    CHECK(failure_of(txn->insert_key_check(csms::core::SealedValue{3, {0x04}}, 2'000)) == Errc::kAlreadyExists);
     expect_ok(txn->commit());
   }
   {
@@ -784,8 +732,6 @@ CSMS_CONTRACT_CASE("notification records: newest first by position, pending due,
                    check_notification_records)
 CSMS_CONTRACT_CASE("expiry notices: due versions once per expire_time, re-armed by a new time", check_expiry_notices)
 CSMS_CONTRACT_CASE("rotation tasks: creation order, filters, markers, counts, running, update", check_rotation_tasks)
-CSMS_CONTRACT_CASE("secrets due for rotation: enabled, automatic, not COMMON, due, earliest first",
-                   check_due_for_rotation)
 CSMS_CONTRACT_CASE("data keys: one current, id order, delete, and the passphrase KDF singleton",
                    check_data_keys_and_kdf)
 CSMS_CONTRACT_CASE("master key checks: delete one by key id", check_key_checks)
