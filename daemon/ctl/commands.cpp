@@ -67,9 +67,10 @@ constexpr std::array kCommands = {
             "      integrity_check and opens every value with the master key (SPEC as for csmsd --master-key);\n"
             "      progress on stderr"},
     Command{"credential", "create", credential_create,
-            "--type access-key|token --role reader|writer|admin --project ID [--project ID ...]\n"
+            "--type access-key|token --role reader|writer|admin|metrics --project ID [--project ID ...]\n"
             "                    [--description TEXT]",
-            "create a credential; its secret key or token is printed this once only"},
+            "create a credential; its secret key or token is printed this once only. A metrics\n"
+            "      credential may only scrape GET /metrics, covers every project and needs no --project"},
     Command{"credential", "list", credential_list, "[--json]",
             "list the credentials within your projects (never their secrets)"},
     Command{"credential", "revoke", credential_revoke, "ID", "revoke a credential; it stops working on the next request"},
