@@ -140,7 +140,7 @@ csms::core::Credential make_token(const std::string& id, std::uint8_t hash_byte,
   credential.id = id;
   credential.kind = csms::core::CredentialKind::kToken;
   credential.token_hash = std::vector<std::uint8_t>(32, hash_byte);
-  credential.role = csms::core::Role::kAdmin;
+  credential.role = csms::core::Role::kMetrics;  // the newest role: both schemas must take it
   credential.projects = {std::string(csms::core::kAllProjects)};
   credential.description = "ops";
   credential.create_time = created;
@@ -670,7 +670,7 @@ void check_credentials(Store& store) {
     CHECK(by_hash->access_key.empty());
     CHECK_FALSE(by_hash->sealed_secret.has_value());
     CHECK(by_hash->token_hash == std::vector<std::uint8_t>(32, 0x5a));
-    CHECK(by_hash->role == csms::core::Role::kAdmin);
+    CHECK(by_hash->role == csms::core::Role::kMetrics);
     CHECK(by_hash->projects == std::vector<std::string>{"*"});
     CHECK_FALSE(expect_ok(txn->find_credential_by_token_hash(std::vector<std::uint8_t>(32, 0x5b))).has_value());
 
