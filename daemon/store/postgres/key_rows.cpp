@@ -26,7 +26,7 @@ constexpr const char* kCountSealed =
     "SELECT key_id, sum(n)::bigint FROM (SELECT key_id, count(*) AS n FROM versions GROUP BY key_id "
     "UNION ALL SELECT key_id, count(*) FROM credentials WHERE key_id IS NOT NULL GROUP BY key_id) AS sealed "
     "GROUP BY key_id ORDER BY key_id";
-// Ordered by primary key so successive batches are deterministic (the SQLite store happens to scan in that order).
+// Ordered by primary key so successive batches are deterministic; the re-sealing loop itself needs no order.
 constexpr const char* kListSealedVersions =
     "SELECT v.secret_pk, s.project_id, s.id, v.number, v.key_id, v.sealed_value FROM versions AS v "
     "JOIN secrets AS s ON s.secret_pk = v.secret_pk WHERE v.key_id <> $1 ORDER BY v.secret_pk, v.number LIMIT $2";
