@@ -8,9 +8,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -738,3 +740,76 @@ CSMS_CONTRACT_CASE("master key checks: delete one by key id", check_key_checks)
 CSMS_CONTRACT_CASE("re-sealing: counts by key, rows under other keys, replace or kNotFound", check_resealing)
 CSMS_CONTRACT_CASE("credentials: both kinds round-trip with projects, unique keys, list order, delete",
                    check_credentials)
+
+// Only PostgreSQL has writers on several instances at once. The losers of a race for one event name and one access
+// key get kAlreadyExists (a serialization failure is retried, then ON CONFLICT DO NOTHING answers), never an
+// internal error, and their transaction goes on to write and commit its notification record.
+TEST_CASE("PostgreSQL store: write jobs on two instances racing for one event name and one access key",
+          "[unit][store][contract][postgres]") {
+  if (!csms_test::PgTestDatabase::cluster()) {
+    WARN("CSMSD_TEST_POSTGRES is not set: the PostgreSQL race is NOT tested here (scripts/test.sh sets it)");
+    return;
+  }
+  csms_test::PgTestDatabase database;
+  std::vector<std::unique_ptr<csms::store::postgres::PgStore>> stores;
+  for (int i = 0; i < 2; ++i) {
+    stores.push_back(expect_ok(csms::store::postgres::PgStore::open(
+        csms::store::postgres::PgStoreOptions{database.conninfo(), 4, std::chrono::milliseconds(5000)})));
+  }
+  constexpr int kWriters = 8;
+  const auto unset = [] { return csms::core::Status(csms::core::make_error(Errc::kInternal, "not run")); };
+  std::vector<csms::core::Status> event_inserted(kWriters, unset());
+  std::vector<csms::core::Status> key_inserted(kWriters, unset());
+  std::vector<csms::core::Status> recorded(kWriters, unset());
+  std::vector<csms::core::Status> durable(kWriters, unset());
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      Store& store = *stores[static_cast<std::size_t>(w % 2)];
+      std::promise<csms::core::Status> done;
+      // A retried job runs again from the start and overwrites what its earlier attempt noted.
+      store.submit_write(csms::store::WriteJob{
+          [&, w] {
+            auto txn = store.begin(TransactionMode::kWrite);
+            if (!txn) {
+              recorded[w] = txn.error();
+              return;
+            }
+            csms::core::Event event = make_event("raced");
+            event.id = "ev-raced-" + std::to_string(w);
+            event_inserted[w] = (*txn)->insert_event(event);
+            key_inserted[w] = (*txn)->insert_credential(
+                make_access_key("cred-" + std::to_string(w), "AK-RACED", 1, 100 + w));
+            recorded[w] = (*txn)->insert_notification_record(make_record("raced", 1'000 + w));
+            if (recorded[w]) (void)(*txn)->commit();
+          },
+          [&](csms::core::Status status) { done.set_value(std::move(status)); }});
+      durable[w] = done.get_future().get();
+    });
+  }
+  for (auto& writer : writers) writer.join();
+
+  int event_winners = 0;
+  int key_winners = 0;
+  for (int w = 0; w < kWriters; ++w) {
+    INFO("writer " << w);
+    CHECK(durable[w].has_value());
+    CHECK(recorded[w].has_value());
+    if (event_inserted[w]) {
+      ++event_winners;
+    } else {
+      CHECK(event_inserted[w].error().code == Errc::kAlreadyExists);
+    }
+    if (key_inserted[w]) {
+      ++key_winners;
+    } else {
+      CHECK(key_inserted[w].error().code == Errc::kAlreadyExists);
+    }
+  }
+  CHECK(event_winners == 1);
+  CHECK(key_winners == 1);
+  auto txn = read(*stores[1]);
+  CHECK(names_of(expect_ok(txn->list_events(kProject, std::nullopt, 10))) == std::vector<std::string>{"raced"});
+  CHECK(expect_ok(txn->list_credentials()).size() == 1);
+  CHECK(expect_ok(txn->list_notification_records(kProject, 0, std::nullopt, 100)).size() == kWriters);
+}
