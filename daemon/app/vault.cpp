@@ -3,6 +3,7 @@
 
 #include "app/key_source.hpp"
 #include "domain/data_keys.hpp"
+#include "store/sqlite/backup.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -64,6 +65,8 @@ core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir, const 
     vault.warnings.push_back("the data directory " + data_dir.string() +
                              " is accessible by group or others; chmod 700 is recommended");
   }
+  // Under the lock nobody else is copying the vault: a backup copy still here outlived a daemon that died.
+  store::sqlite::remove_leftover_snapshots(data_dir);
   CSMS_TRY_ASSIGN(vault.store, store::sqlite::SqliteStore::open(data_dir / kDatabaseFile));
   CSMS_TRY_ASSIGN(const bool has_keys, domain::vault_has_keys(*vault.store));
   CSMS_TRY_ASSIGN(auto kek, load_key_encryption_key(key_spec, data_dir, *vault.store, has_keys));
