@@ -1,6 +1,6 @@
 // credential_rows.cpp: every PostgreSQL statement on the credentials and credential_projects tables.
 #include "store/postgres/pg_guarded.hpp"
-#include "store/postgres/pg_limit.hpp"
+#include "store/postgres/pg_list_params.hpp"
 #include "store/postgres/pg_transaction.hpp"
 
 #include <functional>
@@ -170,7 +170,7 @@ core::Result<std::vector<core::SealedCredentialRef>> PgTransaction::list_credent
     std::uint32_t current_key_id, std::size_t limit) {
   return guarded("listing credentials to re-seal", [&]() -> core::Result<std::vector<core::SealedCredentialRef>> {
     CSMS_TRY_ASSIGN(const Rows rows,
-                    db_.exec(kListSealedCredentials, Params().int64(current_key_id).int64(as_limit(limit))));
+                    db_.exec(kListSealedCredentials, Params().int64(current_key_id).int64(row_count(limit))));
     std::vector<core::SealedCredentialRef> refs;
     refs.reserve(static_cast<std::size_t>(rows.size()));
     for (int row = 0; row < rows.size(); ++row) {

@@ -1,6 +1,6 @@
 // event_rows.cpp: every PostgreSQL statement on events, notification records and version expiry notices.
 #include "store/postgres/pg_guarded.hpp"
-#include "store/postgres/pg_limit.hpp"
+#include "store/postgres/pg_list_params.hpp"
 #include "store/postgres/pg_transaction.hpp"
 
 #include <limits>
@@ -136,7 +136,7 @@ core::Result<std::vector<core::Event>> PgTransaction::list_events(std::string_vi
                                                                  std::size_t limit) {
   return guarded("listing events", [&]() -> core::Result<std::vector<core::Event>> {
     Params params;
-    params.text(project_id).int64(as_limit(limit));
+    params.text(project_id).int64(row_count(limit));
     if (after_name) params.text(*after_name);
     CSMS_TRY_ASSIGN(const Rows rows, db_.exec(after_name ? kListEventsAfter : kListEventsFirst, params));
     std::vector<core::Event> events;
@@ -222,7 +222,7 @@ core::Result<std::vector<core::NotificationRecord>> PgTransaction::list_notifica
                     db_.exec(kListRecords, Params()
                                                .text(project_id)
                                                .int64(since)
-                                               .int64(as_limit(limit))
+                                               .int64(row_count(limit))
                                                .int64(after ? after->create_time : kPastEverything)
                                                .int64(after ? after->row_id : kPastEverything)));
     return read_records(rows);
@@ -232,7 +232,7 @@ core::Result<std::vector<core::NotificationRecord>> PgTransaction::list_notifica
 core::Result<std::vector<core::NotificationRecord>> PgTransaction::list_pending_notifications(core::EpochMillis now,
                                                                                              std::size_t limit) {
   return guarded("listing pending notifications", [&]() -> core::Result<std::vector<core::NotificationRecord>> {
-    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListPendingRecords, Params().int64(now).int64(as_limit(limit))));
+    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListPendingRecords, Params().int64(now).int64(row_count(limit))));
     return read_records(rows);
   });
 }
@@ -249,7 +249,7 @@ core::Status PgTransaction::record_delivery_attempt(std::int64_t record_row, std
 core::Result<std::vector<core::ExpiredVersion>> PgTransaction::list_unannounced_expiries(core::EpochMillis now,
                                                                                         std::size_t limit) {
   return guarded("listing expired versions", [&]() -> core::Result<std::vector<core::ExpiredVersion>> {
-    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListUnannouncedExpiries, Params().int64(now).int64(as_limit(limit))));
+    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListUnannouncedExpiries, Params().int64(now).int64(row_count(limit))));
     std::vector<core::ExpiredVersion> expired;
     expired.reserve(static_cast<std::size_t>(rows.size()));
     for (int row = 0; row < rows.size(); ++row) {

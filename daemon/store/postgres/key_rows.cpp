@@ -1,6 +1,6 @@
 // key_rows.cpp: PostgreSQL statements for data keys, the passphrase KDF and re-sealing versions under a new key.
 #include "store/postgres/pg_guarded.hpp"
-#include "store/postgres/pg_limit.hpp"
+#include "store/postgres/pg_list_params.hpp"
 #include "store/postgres/pg_transaction.hpp"
 
 namespace csms::store::postgres {
@@ -122,7 +122,7 @@ core::Result<std::vector<core::SealedVersionRef>> PgTransaction::list_versions_s
     std::uint32_t current_key_id, std::size_t limit) {
   return guarded("listing versions to re-seal", [&]() -> core::Result<std::vector<core::SealedVersionRef>> {
     CSMS_TRY_ASSIGN(const Rows rows,
-                    db_.exec(kListSealedVersions, Params().int64(current_key_id).int64(as_limit(limit))));
+                    db_.exec(kListSealedVersions, Params().int64(current_key_id).int64(row_count(limit))));
     std::vector<core::SealedVersionRef> refs;
     refs.reserve(static_cast<std::size_t>(rows.size()));
     for (int row = 0; row < rows.size(); ++row) {

@@ -1,6 +1,6 @@
 // task_rows.cpp: every PostgreSQL statement on rotation_tasks.
 #include "store/postgres/pg_guarded.hpp"
-#include "store/postgres/pg_limit.hpp"
+#include "store/postgres/pg_list_params.hpp"
 #include "store/postgres/pg_transaction.hpp"
 
 #include <string>
@@ -110,7 +110,7 @@ core::Result<std::vector<core::RotationTask>> PgTransaction::list_rotation_tasks
     } else {
       params.null_text();
     }
-    params.int64(as_limit(limit));
+    params.int64(row_count(limit));
     CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListTasks, params));
     return read_tasks(rows);
   });
@@ -126,7 +126,7 @@ core::Result<std::int64_t> PgTransaction::count_rotation_tasks(std::string_view 
 
 core::Result<std::vector<core::RotationTask>> PgTransaction::list_running_rotation_tasks(std::size_t limit) {
   return guarded("listing running rotation tasks", [&]() -> core::Result<std::vector<core::RotationTask>> {
-    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListRunningTasks, Params().int64(as_limit(limit))));
+    CSMS_TRY_ASSIGN(const Rows rows, db_.exec(kListRunningTasks, Params().int64(row_count(limit))));
     return read_tasks(rows);
   });
 }
