@@ -3,6 +3,7 @@
 #include "api/routes.hpp"
 #include "audit/audit_log.hpp"
 #include "auth/peer_rules.hpp"
+#include "app/background_lease.hpp"
 #include "app/event_worker.hpp"
 #include "app/hardening.hpp"
 #include "app/local_delivery.hpp"
@@ -126,7 +127,8 @@ int main(int argc, char** argv) {
   ::umask(0077);
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto vault = app::open_vault(options.data_dir, options.master_key, core::system_now());
+  const app::StoreSpec store_spec{options.store, options.store_pool_size};
+  auto vault = app::open_vault(options.data_dir, options.master_key, core::system_now(), store_spec);
   if (!vault) return fail("cannot open the vault", vault.error());
   for (const std::string& warning : vault->warnings) log::warning(warning);
   if (vault->created_key) log::info("created a new master key", {{"file", vault->created_key_file.string()}});
@@ -220,9 +222,13 @@ int main(int argc, char** argv) {
     if (!bound) return fail("cannot listen", bound.error());
   }
 
-  app::PruneTimer prune(io, service, options.prune_interval, options.prune_grace, &daemon_counters);
-  app::ResealTimer reseal(io, key_rotation, options.reseal_batch_rows);
-  app::EventWorker event_worker(events, rotation, notification_sink, options.event_check_interval);
+  // Asked once now so that /metrics and the log say from the start whether this instance runs the background work.
+  app::BackgroundLease lease(*vault->store, &daemon_counters);
+  lease.held();
+  app::PruneTimer prune(io, service, options.prune_interval, options.prune_grace, &daemon_counters, &lease);
+  app::ResealTimer reseal(io, key_rotation, options.reseal_batch_rows, &lease);
+  app::EventWorker event_worker(events, rotation, notification_sink, options.event_check_interval,
+                                std::chrono::milliseconds(250), &lease);
   // Pings at half the interval systemd allows, from the thread that runs listeners and timers, so a wedged event
   // loop stops the pings and systemd restarts the daemon.
   boost::asio::steady_timer watchdog_timer(io);
@@ -298,6 +304,7 @@ int main(int argc, char** argv) {
   reseal.start();
   event_worker.start();
   log::info("vault open", {{"data_dir", options.data_dir.string()},
+                           {"store", store_spec.description()},
                            {"master_key", vault->key_source},
                            {"data_key", static_cast<unsigned long long>(vault->keyring->current_key_id())},
                            {"audit_log", options.audit_log.string()},
@@ -326,7 +333,7 @@ int main(int argc, char** argv) {
   io.run();
   keep_running.clear();
   for (std::thread& worker : io_workers) worker.join();
-  vault->store->checkpoint();
+  if (vault->sqlite_store != nullptr) vault->sqlite_store->checkpoint();
   log::info("stopped");
   return 0;
 }
