@@ -12,8 +12,9 @@ constexpr std::chrono::milliseconds kRetryTick{2000};
 
 }  // namespace
 
-ResealTimer::ResealTimer(boost::asio::io_context& io, domain::KeyRotation& rotation, std::size_t batch_rows)
-    : timer_(io), rotation_(rotation), batch_rows_(batch_rows) {}
+ResealTimer::ResealTimer(boost::asio::io_context& io, domain::KeyRotation& rotation, std::size_t batch_rows,
+                         BackgroundLease* lease)
+    : timer_(io), rotation_(rotation), batch_rows_(batch_rows), lease_(lease) {}
 
 void ResealTimer::start() { schedule(std::chrono::milliseconds(0)); }
 
@@ -34,6 +35,11 @@ void ResealTimer::schedule(std::chrono::milliseconds delay) {
 void ResealTimer::run_once() {
   if (!rotation_.reseal_pending()) {
     schedule(kIdleTick);
+    return;
+  }
+  // Asked only when there is work, so an instance without the lease does not ask the database every idle tick.
+  if (lease_ != nullptr && !lease_->held()) {
+    schedule(kRetryTick);
     return;
   }
   const auto resealed = rotation_.reseal_batch(batch_rows_);

@@ -1,6 +1,7 @@
 // reseal_timer.hpp: the background task that re-seals rows under the current data key after a rotation.
 #pragma once
 
+#include "app/background_lease.hpp"
 #include "domain/key_rotation.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -14,7 +15,9 @@ namespace csms::app {
 /// between batches; otherwise it only checks the flag now and then. Runs on the main I/O thread.
 class ResealTimer {
  public:
-  ResealTimer(boost::asio::io_context& io, domain::KeyRotation& rotation, std::size_t batch_rows = 200);
+  /// `lease`, when given, is asked before a batch: only the instance holding the background lease re-seals.
+  ResealTimer(boost::asio::io_context& io, domain::KeyRotation& rotation, std::size_t batch_rows = 200,
+              BackgroundLease* lease = nullptr);
 
   void start();
   void stop();
@@ -26,6 +29,7 @@ class ResealTimer {
   boost::asio::steady_timer timer_;
   domain::KeyRotation& rotation_;
   std::size_t batch_rows_;
+  BackgroundLease* lease_;
   std::size_t resealed_in_run_ = 0;
   bool stopped_ = false;
 };
