@@ -166,6 +166,8 @@ Connection::~Connection() { PQfinish(connection_); }
 
 bool Connection::broken() const { return PQstatus(connection_) != CONNECTION_OK; }
 
+bool Connection::idle() const { return PQtransactionStatus(connection_) == PQTRANS_IDLE; }
+
 bool Connection::take_retryable_failure() { return std::exchange(retryable_failure_, false); }
 
 int Connection::server_version() const { return PQserverVersion(connection_); }

@@ -97,6 +97,8 @@ class Connection {
 
   /// True once the server closed the connection or it failed; the pool drops such a connection.
   bool broken() const;
+  /// True when no transaction is open on the connection (it can go back to the pool).
+  bool idle() const;
   /// Whether a statement failed with a serialization failure or a deadlock since the last call, and clears it:
   /// the transaction must be retried from its start.
   bool take_retryable_failure();

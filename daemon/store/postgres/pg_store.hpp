@@ -26,7 +26,7 @@ struct PgStoreOptions {
   std::chrono::milliseconds acquire_timeout{5000};
 };
 
-class ConnectionPool;
+class ConnectionPool;  // pg_pool.hpp
 
 /// Thread-safe. Write jobs (the CSMS writes) run on worker threads, each in its own SERIALIZABLE transaction, and
 /// are retried from the start when PostgreSQL reports a serialization failure or deadlock, so concurrent writers on

@@ -1,0 +1,161 @@
+// pg_store_test.cpp: the PostgreSQL store's own machinery: migrations under concurrency, the background lease,
+// snapshot refusal. Runs when CSMSD_TEST_POSTGRES names a test cluster (scripts/pg-cluster.sh), else warns and skips.
+#include "store/postgres/pg_connection.hpp"
+#include "store/postgres/pg_migrator.hpp"
+#include "store/postgres/pg_store.hpp"
+
+#include "common/unit_env.hpp"
+#include "pg_test_database.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <future>
+#include <memory>
+#include <string>
+
+namespace {
+
+using csms::store::postgres::Connection;
+using csms::store::postgres::PgStore;
+using csms::store::postgres::PgStoreOptions;
+using csms::unit::expect_ok;
+
+bool postgres_enabled() {
+  if (csms_test::PgTestDatabase::cluster()) return true;
+  WARN("CSMSD_TEST_POSTGRES is not set: the PostgreSQL store test is skipped (scripts/test.sh sets it)");
+  return false;
+}
+
+std::unique_ptr<PgStore> open_store(const csms_test::PgTestDatabase& database) {
+  return expect_ok(PgStore::open(PgStoreOptions{database.conninfo(), 4, std::chrono::milliseconds(5000)}));
+}
+
+std::int64_t schema_version(const csms_test::PgTestDatabase& database) {
+  auto connection = expect_ok(Connection::open(database.conninfo()));
+  auto rows = expect_ok(connection->exec("SELECT version FROM csmsd_schema_version"));
+  REQUIRE(rows.size() == 1);
+  return rows.int64(0, 0);
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL store: instances opening one new database together migrate it exactly once", "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  auto first = std::async(std::launch::async, [&] { return PgStore::open({database.conninfo(), 2}); });
+  auto second = std::async(std::launch::async, [&] { return PgStore::open({database.conninfo(), 2}); });
+  auto first_store = first.get();
+  auto second_store = second.get();
+  REQUIRE(first_store.has_value());
+  REQUIRE(second_store.has_value());
+  const auto& migrations = csms::store::postgres::embedded_migrations();
+  CHECK(schema_version(database) == migrations.back().number);
+  // Reopening applies nothing and changes nothing.
+  first_store->reset();
+  second_store->reset();
+  auto reopened = open_store(database);
+  CHECK(schema_version(database) == migrations.back().number);
+}
+
+TEST_CASE("PostgreSQL store: a database migrated by a newer csmsd is refused", "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  { auto store = open_store(database); }
+  {
+    auto connection = expect_ok(Connection::open(database.conninfo()));
+    expect_ok(connection->exec("UPDATE csmsd_schema_version SET version = 999"));
+  }
+  auto refused = PgStore::open({database.conninfo(), 2});
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().detail.find("newer than this csmsd understands") != std::string::npos);
+}
+
+TEST_CASE("PostgreSQL store: exactly one instance holds the background lease, and another takes it when it goes",
+          "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  auto first = open_store(database);
+  auto second = open_store(database);
+  CHECK(first->hold_background_lease());
+  CHECK_FALSE(second->hold_background_lease());
+  CHECK(first->hold_background_lease());  // held, not re-taken
+  CHECK_FALSE(second->hold_background_lease());
+  first.reset();  // its session ends, and with it the advisory lock
+  CHECK(second->hold_background_lease());
+}
+
+TEST_CASE("PostgreSQL store: a lease holder whose session the server ends stops leading", "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  auto first = open_store(database);
+  auto second = open_store(database);
+  REQUIRE(first->hold_background_lease());
+  {
+    // What a network partition or a server restart does to the holder's session.
+    auto admin = expect_ok(Connection::open(database.conninfo()));
+    expect_ok(admin->exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> "
+        "pg_backend_pid()"));
+  }
+  CHECK(second->hold_background_lease());
+  CHECK_FALSE(first->hold_background_lease());
+}
+
+TEST_CASE("PostgreSQL store: a whole-vault snapshot is refused with a pointer to pg_dump", "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  auto store = open_store(database);
+  auto snapshot = store->snapshot();
+  REQUIRE_FALSE(snapshot.has_value());
+  CHECK(snapshot.error().detail.find("pg_dump") != std::string::npos);
+}
+
+TEST_CASE("PostgreSQL connection: parameters and binary columns round-trip every type", "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  auto connection = expect_ok(Connection::open(database.conninfo()));
+  const std::vector<std::uint8_t> bytes{0, 1, 0x7f, 0x80, 0xff};
+  auto rows = expect_ok(connection->exec(
+      "SELECT $1::bigint, $2::text, $3::boolean, $4::bytea, $5::bigint, $6::text, (-3)::int4, 7::int2",
+      csms::store::postgres::Params()
+          .int64(-9007199254740993)
+          .text("é\"'\\")
+          .boolean(true)
+          .bytes(bytes)
+          .null_int64()
+          .optional_text(std::nullopt)));
+  REQUIRE(rows.size() == 1);
+  CHECK(rows.int64(0, 0) == -9007199254740993);
+  CHECK(rows.text(0, 1) == "é\"'\\");
+  CHECK(rows.boolean(0, 2));
+  CHECK(rows.bytes(0, 3) == bytes);
+  CHECK_FALSE(rows.optional_int64(0, 4));
+  CHECK_FALSE(rows.optional_text(0, 5));
+  CHECK(rows.int64(0, 6) == -3);
+  CHECK(rows.int64(0, 7) == 7);
+  // The same text runs again on the prepared statement.
+  auto again = expect_ok(connection->exec("SELECT $1::bigint, $2::text, $3::boolean, $4::bytea, $5::bigint, $6::text, "
+                                          "(-3)::int4, 7::int2",
+                                          csms::store::postgres::Params()
+                                              .int64(1)
+                                              .text("")
+                                              .boolean(false)
+                                              .bytes({})
+                                              .int64(2)
+                                              .text("x")));
+  CHECK(again.int64(0, 4) == 2);
+  CHECK(again.bytes(0, 3).empty());
+}
+
+TEST_CASE("PostgreSQL connection: a unique violation is kAlreadyExists and its message quotes no row",
+          "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  auto connection = expect_ok(Connection::open(database.conninfo()));
+  (void)expect_ok(connection->exec_script("CREATE TABLE t (k TEXT PRIMARY KEY)"));
+  expect_ok(connection->exec("INSERT INTO t VALUES ($1)", csms::store::postgres::Params().text("hunter2-secret")));
+  auto duplicate = connection->exec("INSERT INTO t VALUES ($1)", csms::store::postgres::Params().text("hunter2-secret"));
+  REQUIRE_FALSE(duplicate.has_value());
+  CHECK(duplicate.error().code == csms::core::Errc::kAlreadyExists);
+  CHECK(duplicate.error().detail.find("hunter2") == std::string::npos);
+}
