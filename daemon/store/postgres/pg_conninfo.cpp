@@ -45,16 +45,16 @@ core::Status check_conninfo(std::string_view text) {
 std::string describe_conninfo(std::string_view text) {
   const ParsedOptions options = parse(text);
   std::string out;
-  if (options) {
+  if (!options) return "a PostgreSQL store";
+  // In the order an operator reads them, whatever order libpq keeps its keywords in.
+  for (const std::string_view wanted : {"host", "hostaddr", "port", "dbname"}) {
     for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option) {
-      const std::string_view key = option->keyword;
-      if (option->val == nullptr || option->val[0] == '\0') continue;
-      if (key != "host" && key != "hostaddr" && key != "port" && key != "dbname") continue;
+      if (wanted != option->keyword || option->val == nullptr || option->val[0] == '\0') continue;
       // libpq lets dbname carry a whole connection string of its own, password included.
       const std::string_view value = option->val;
       if (value.find('=') != std::string_view::npos || value.find("://") != std::string_view::npos) continue;
       if (!out.empty()) out += ' ';
-      out += std::string(key) + "=" + option->val;
+      out += std::string(wanted) + "=" + std::string(value);
     }
   }
   return out.empty() ? "a PostgreSQL store" : out;
