@@ -26,8 +26,12 @@ class Results:
         self.meta = next((r for r in records if r.get("kind") == "meta"), {})
         self.runs = [r for r in records if r.get("kind") == "run"]
         self.storage = [r for r in records if r.get("kind") == "sqlite-ceiling"]
-        self.startup = {r["vault"]: r["ready_ms"] for r in records if r.get("kind") == "startup"}
-        self.memory = {r["vault"]: r["rss_kb"] for r in records if r.get("kind") == "memory"}
+        sqlite = [r for r in records if r.get("store", "sqlite") == "sqlite"]
+        postgres = [r for r in records if r.get("store") == "postgres"]
+        self.startup = {r["vault"]: r["ready_ms"] for r in sqlite if r.get("kind") == "startup"}
+        self.memory = {r["vault"]: r["rss_kb"] for r in sqlite if r.get("kind") == "memory"}
+        self.pg_startup = next((r["ready_ms"] for r in postgres if r.get("kind") == "startup"), None)
+        self.pg_memory = next((r["rss_kb"] for r in postgres if r.get("kind") == "memory"), None)
         self.prepare = {r["vault"]: r["seconds"] for r in records if r.get("kind") == "prepare"}
         self.bodies = next((r for r in records if r.get("kind") == "bodies"), None)
         self.total = next((r for r in records if r.get("kind") == "total"), None)
@@ -95,6 +99,27 @@ def run_table(results):
                      f"{r['requests_per_s'] / ceiling[1]:.2f}x" if ceiling else "-",
                      str(r["errors"]) if r["errors"] else ""))
     return format_rows(header, rows, left=(0, 1, 7))
+
+
+def postgres_table(results):
+    """The PostgreSQL store's runs beside the SQLite store's run of the same scenario, transport and connections in
+    this same run (the baseline), with their ratio."""
+    header = ("scenario", "transport", "conns", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "sqlite req/s",
+              "sqlite p50 ms", "pg/sqlite", "errors")
+    rows = []
+    ordered = sorted((r for r in results.runs if r["server"] == "csmsd-postgres"),
+                     key=lambda r: (SCENARIOS.index(r["scenario"]), r["transport"] != "unix", r["connections"]))
+    for r in ordered:
+        sqlite = results.run("csmsd", r["vault"], r["transport"], r["scenario"], r["connections"])
+        latency = r["latency_us"]
+        rows.append((r["scenario"], r["transport"], str(r["connections"]), f"{r['requests_per_s']:.0f}",
+                     f"{ms(latency['p50']):.3f}", f"{ms(latency['p99']):.3f}", f"{ms(latency['p99.9']):.3f}",
+                     f"{sqlite['requests_per_s']:.0f}" if sqlite else "-",
+                     f"{ms(sqlite['latency_us']['p50']):.3f}" if sqlite else "-",
+                     f"{r['requests_per_s'] / sqlite['requests_per_s']:.2f}x" if sqlite and sqlite["requests_per_s"]
+                     else "-",
+                     str(r["errors"]) if r["errors"] else ""))
+    return format_rows(header, rows)
 
 
 def scaling(results, transport, scenario):
@@ -243,6 +268,18 @@ def main():
     print("ceiling: nginx = same request, transport and connections against nginx (1 worker), right after the run; "
           "sqlite = storage ceiling, half right before the run and half right after; sqlite* = create-version's "
           "storage ceiling standing in for move-stage; blend = 1 / (0.9 / nginx read-latest + 0.1 / sqlite)")
+    if any(r["server"] == "csmsd-postgres" for r in results.runs):
+        print()
+        facts = []
+        if results.pg_startup is not None:
+            facts.append(f"ready {results.pg_startup:.1f} ms after start")
+        if results.pg_memory is not None:
+            facts.append(f"RSS {results.pg_memory / 1024:.1f} MB at the end")
+        print(f"PostgreSQL store, vault of {results.vault} secrets on a local server (Unix socket, fsync on)"
+              + (": " + ", ".join(facts) if facts else ""))
+        print(postgres_table(results))
+        print("pg/sqlite = this run's PostgreSQL figure divided by the SQLite store's figure for the same scenario, "
+              "transport and connections, measured earlier in the same run")
     if results.large_vault:
         print()
         print(f"vault of {results.large_vault} secrets (compared with the vault of {results.vault})")

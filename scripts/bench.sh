@@ -4,7 +4,7 @@
 #
 # Usage: scripts/bench.sh [--quick] [--duration DUR] [--warmup DUR] [--vault-size N] [--large-vault-size N]
 #                         [--scenarios "A B"] [--connections "1 16 64"] [--transports "unix tcp"]
-#                         [--out DIR] [--data-root DIR] [--build-dir DIR] [--no-build] [--no-install] [--keep-data]
+#                         [--stores "sqlite postgres"] [--out DIR] [--data-root DIR] [--build-dir DIR] [--no-build] [--no-install] [--keep-data]
 # Method and figures: BENCHMARKS.md. Raw results: OUT/results.jsonl (one JSON object a line), the table: OUT/table.txt.
 set -euo pipefail
 
@@ -20,6 +20,9 @@ large_vault_size=""
 scenarios=""
 connections="1 16 64"
 transports="unix tcp"
+# postgres: the same scenarios again on the PostgreSQL store (a throw-away, fsync-on cluster of Debian's server),
+# reported beside the SQLite figures of the same run.
+stores="sqlite"
 no_build=0
 no_install=0
 keep_data=0
@@ -43,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --scenarios) scenarios=$2; shift ;;
     --connections) connections=$2; shift ;;
     --transports) transports=$2; shift ;;
+    --stores) stores=$2; shift ;;
     --out) out=$2; shift ;;
     --data-root) data_root=$2; shift ;;
     --build-dir) build=$2; shift ;;
@@ -83,7 +87,9 @@ install_packages() {
   # nginx is the HTTP ceiling (Debian 12's nginx package is the server itself; nginx-light is only a transitional
   # name), sqlite3 for looking at vaults, python3 for the table.
   local missing=() package status
-  for package in nginx sqlite3 python3 procps; do
+  local wanted=(nginx sqlite3 python3 procps)
+  [[ " $stores " == *" postgres "* ]] && wanted+=(postgresql)
+  for package in "${wanted[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
     [[ $status == "install ok installed" ]] || missing+=("$package")
   done
@@ -125,10 +131,15 @@ fi
 csmsd_pid=""
 csmsd_fd=""
 nginx_pid=""
+pg_dir=""
 vaults=()
 cleanup() {
   set +e
   [[ -n $csmsd_pid ]] && kill -TERM "$csmsd_pid" 2>/dev/null && wait "$csmsd_pid" 2>/dev/null
+  if [[ -n $pg_dir ]]; then
+    "$root/scripts/pg-cluster.sh" stop "$pg_dir"
+    rm -rf "$pg_dir"
+  fi
   [[ -n $nginx_pid ]] && kill -QUIT "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   rm -rf "$scratch"
   [[ $prepare_root != "$scratch" ]] && rm -rf "$prepare_root"
@@ -178,6 +189,8 @@ record "$(machine_facts)" kind meta
 csmsd_sock=""
 csmsd_tcp=""
 csmsd_ready_ms=""
+# Flags for the next start_csmsd beyond the data directory and listeners (the PostgreSQL store's --store).
+csmsd_store_args=()
 
 # Starts csmsd on DIR with a Unix socket and 127.0.0.1:0, reads its "listening on" lines and times "ready" from the
 # moment before the process is spawned.
@@ -188,7 +201,7 @@ start_csmsd() {
   rm -f "$scratch/csmsd.out"
   mkfifo "$scratch/csmsd.out"
   t0=$EPOCHREALTIME
-  "$build/csmsd" --data-dir "$dir" --listen "unix:$csmsd_sock" --listen 127.0.0.1:0 \
+  "$build/csmsd" --data-dir "$dir" --listen "unix:$csmsd_sock" --listen 127.0.0.1:0 "${csmsd_store_args[@]}" \
     >"$scratch/csmsd.out" 2>>"$out/csmsd-$name.log" &
   csmsd_pid=$!
   exec {csmsd_fd}<"$scratch/csmsd.out"
@@ -317,7 +330,7 @@ capture_bodies() {
 # servers get signed requests, so the generator does the same work for each.
 run_load() {
   local server=$1 vault=$2 transport=$3 scenario=$4 conns=$5 secrets=$6 target=() json
-  if [[ $server == csmsd ]]; then
+  if [[ $server == csmsd* ]]; then
     [[ $transport == unix ]] && target=(--unix "$csmsd_sock") || target=(--tcp "$csmsd_tcp")
   else
     [[ $transport == unix ]] && target=(--unix "$nginx_sock") || target=(--tcp "127.0.0.1:$nginx_port")
@@ -417,6 +430,33 @@ if [[ $large_vault_size -gt 0 ]]; then
   done
   record '{}' kind memory vault "$large_vault_size" rss_kb "$(rss_kb "$csmsd_pid")"
   stop_csmsd
+fi
+
+if [[ " $stores " == *" postgres "* ]]; then
+  # The PostgreSQL store: the same scenarios on a vault of the same size, held by a local PostgreSQL server with
+  # fsync on (what production runs), over its Unix socket. Prepared in place: copying a database is not a cp.
+  pg_dir=$(mktemp -d /tmp/csmsd-bench-pg.XXXXXX)
+  pg_uri=$(CSMSD_PG_DURABLE=1 "$root/scripts/pg-cluster.sh" start "$pg_dir")
+  psql "$pg_uri" -q -c "CREATE DATABASE csmsd_bench" >/dev/null
+  csmsd_store_args=(--store "host=$pg_dir port=5432 user=postgres dbname=csmsd_bench")
+  pg_vault=$scratch/pg-vault
+  t0=$EPOCHREALTIME
+  start_csmsd "$pg_vault" "postgres-$vault_size"
+  record '{}' kind startup store postgres vault "$vault_size" ready_ms "$csmsd_ready_ms"
+  "$build/csmsd-loadgen" --unix "$csmsd_sock" --project "$project" --prepare "$vault_size" \
+    --prepare-stages "$vault_size" --prepare-connections "$prepare_connections" --prepare-only 2>>"$out/loadgen.log"
+  log "prepared a PostgreSQL vault of $vault_size secrets in $(elapsed_s "$t0" "$EPOCHREALTIME") s"
+  create_key
+  for scenario in "${ordered[@]}"; do
+    for transport in $transports; do
+      for conns in $connections; do
+        run_load csmsd-postgres "$vault_size" "$transport" "$scenario" "$conns" "$vault_size"
+      done
+    done
+  done
+  record '{}' kind memory store postgres vault "$vault_size" rss_kb "$(rss_kb "$csmsd_pid")"
+  stop_csmsd
+  csmsd_store_args=()
 fi
 
 kill -QUIT "$nginx_pid"

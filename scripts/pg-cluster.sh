@@ -4,7 +4,8 @@
 #        scripts/pg-cluster.sh stop DIR
 #        scripts/pg-cluster.sh uri DIR
 # The server listens only on a Unix socket inside DIR (no TCP port), trusts local connections, and runs with
-# fsync off: it holds test data only. As root it runs as the `postgres` user (initdb refuses root).
+# fsync off: it holds test data only (CSMSD_PG_DURABLE=1 keeps PostgreSQL's durable defaults, for benchmarks). As root
+# it runs as the `postgres` user (initdb refuses root).
 set -euo pipefail
 
 command=${1:-}
@@ -35,9 +36,11 @@ case $command in
       "${as_owner[@]}" "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
+    durability="-c fsync=off -c full_page_writes=off"
+    [[ ${CSMSD_PG_DURABLE:-0} == 1 ]] && durability=""
     if ! "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
       "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-k $dir -c listen_addresses='' -p 5432 -c fsync=off -c full_page_writes=off -c max_connections=200" \
+        -o "-k $dir -c listen_addresses='' -p 5432 $durability -c max_connections=200" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     fi
     echo "$uri"
