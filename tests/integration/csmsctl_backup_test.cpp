@@ -15,7 +15,7 @@
 
 using namespace csms_it;
 
-TEST_CASE("csmsctl: a backup taken under writes restores every acknowledged value", "[integration][csmsctl]") {
+TEST_CASE("csmsctl: a backup taken under writes restores every acknowledged value", "[integration][csmsctl][sqlite-only]") {
   Daemon source(no_prune());
   std::mutex mutex;
   std::vector<std::pair<std::string, std::string>> acknowledged;
@@ -108,7 +108,7 @@ TEST_CASE("csmsctl: a backup taken under writes restores every acknowledged valu
   }
 }
 
-TEST_CASE("csmsctl: backup needs an admin of every project, restore-backup the right key", "[integration][csmsctl]") {
+TEST_CASE("csmsctl: backup needs an admin of every project, restore-backup the right key", "[integration][csmsctl][sqlite-only]") {
   Daemon daemon;
   const std::string url = "http://127.0.0.1:" + std::to_string(*daemon.process().tcp_port());
   const std::string admin_of_one = daemon.create_token("admin", {std::string(kProject)});
@@ -139,4 +139,22 @@ TEST_CASE("csmsctl: backup needs an admin of every project, restore-backup the r
   CHECK(run_ctl({"restore-backup", junk.string(), "--data-dir", (target / "v2").string(), "--master-key",
                  "file:" + (daemon.data_dir() / "master.key").string()})
             .status == 2);
+}
+
+TEST_CASE("csmsctl: backup of a PostgreSQL vault is refused with a pointer to pg_dump", "[integration][csmsctl][postgres]") {
+  Daemon daemon;
+  if (!daemon.on_postgres()) {
+    WARN("skipped: set CSMSD_TEST_POSTGRES to run csmsd on PostgreSQL");
+    return;
+  }
+  auto client = daemon.client();
+  const HttpResponse refused = client.post("/v1/csmsd/backup");
+  CHECK_CSMS_ERROR(refused, 400, "CSMS.0003");
+  CHECK(get_string(body_object(refused), "error_msg").find("pg_dump") != std::string::npos);
+  const std::filesystem::path file = daemon.temp_dir() / "vault.backup";
+  const CtlRun run = ctl(daemon, {"backup", file.string()});
+  INFO(run);
+  CHECK(run.status == 2);
+  CHECK(run.err.find("pg_dump") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(file));
 }
