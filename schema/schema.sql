@@ -1,4 +1,4 @@
--- schema.sql: the schema that migrations/0001..0006 produce (user_version 6). Reviewed by hand, compared with the
+-- schema.sql: the schema that migrations/0001..0007 produce (user_version 7). Reviewed by hand, compared with the
 -- migrated database by tests/unit/store/schema_test.cpp; edit a migration, then this file, never only one.
 --
 -- How the tables map to CSMS:
@@ -8,6 +8,7 @@
 --   stages                      the (secret, stage) -> version map; its primary key is the unique (secret, stage)
 --   master_key_checks           one sealed known plaintext per data key id, verified at start
 --   credentials                 access keys (secret key sealed) and tokens (SHA-256 only), with a role
+--                               (reader, writer, admin; metrics: GET /metrics only)
 --   credential_projects         the projects a credential may act on ('*' = every project)
 --   data_keys                   data keys wrapped under the operator's key-encryption key; one is current
 --   passphrase_kdf              scrypt salt and cost, only when the key-encryption key comes from a passphrase
@@ -95,7 +96,7 @@ CREATE TABLE credentials (
   key_id        INTEGER,
   sealed_secret BLOB,
   token_hash    BLOB    UNIQUE,
-  role          TEXT    NOT NULL CHECK (role IN ('reader', 'writer', 'admin')),
+  role          TEXT    NOT NULL CHECK (role IN ('reader', 'writer', 'admin', 'metrics')),
   description   TEXT    NOT NULL,
   create_time   INTEGER NOT NULL,
   CHECK ((kind = 'access_key' AND access_key IS NOT NULL AND key_id IS NOT NULL AND sealed_secret IS NOT NULL

@@ -35,6 +35,25 @@ boost::json::object credential_object(const core::Credential& credential, boost:
   return object;
 }
 
+core::Result<std::vector<std::string>> checked_projects(core::Role role, std::optional<std::vector<std::string>> projects) {
+  if (role == core::Role::kMetrics) {
+    // The metrics count every project at once: a narrower scope would promise per-project metrics that do not
+    // exist. Being "*" also keeps creating, listing and revoking it to an admin of every project.
+    if (projects && *projects != std::vector<std::string>{std::string(core::kAllProjects)}) {
+      return invalid("a metrics credential covers every project: give projects [\"*\"] or leave projects out");
+    }
+    return std::vector<std::string>{std::string(core::kAllProjects)};
+  }
+  if (!projects || projects->empty()) return invalid("projects is required: a list of project ids, or [\"*\"]");
+  if (projects->size() > kMaxProjects) return invalid("projects takes at most 64 entries");
+  for (const std::string& project : *projects) {
+    if (project != core::kAllProjects && !validate::is_project_id(project)) {
+      return invalid("projects entries must be project ids (32 hex characters) or *");
+    }
+  }
+  return std::move(*projects);
+}
+
 core::Result<domain::NewCredential> read_new_credential(const boost::json::object& body) {
   domain::NewCredential request;
   CSMS_TRY_ASSIGN(const auto type, required_string(body, "type"));
@@ -47,17 +66,10 @@ core::Result<domain::NewCredential> read_new_credential(const boost::json::objec
   }
   CSMS_TRY_ASSIGN(const auto role_text, required_string(body, "role"));
   const auto role = core::role_from_string(role_text);
-  if (!role) return invalid("role must be reader, writer or admin");
+  if (!role) return invalid("role must be " + std::string(core::kRoleNames));
   request.role = *role;
   CSMS_TRY_ASSIGN(auto projects, optional_string_array(body, "projects"));
-  if (!projects || projects->empty()) return invalid("projects is required: a list of project ids, or [\"*\"]");
-  if (projects->size() > kMaxProjects) return invalid("projects takes at most 64 entries");
-  for (const std::string& project : *projects) {
-    if (project != core::kAllProjects && !validate::is_project_id(project)) {
-      return invalid("projects entries must be project ids (32 hex characters) or *");
-    }
-  }
-  request.projects = std::move(*projects);
+  CSMS_TRY_ASSIGN(request.projects, checked_projects(request.role, std::move(projects)));
   CSMS_TRY_ASSIGN(const auto description, optional_string(body, "description"));
   if (description) {
     CSMS_TRY(validate::max_length("description", *description, kMaxDescription));

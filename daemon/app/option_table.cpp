@@ -218,7 +218,7 @@ constexpr std::array kOptions{
               nullptr},
     OptionDef{"peer", "RULE", true, false, kFromAnywhere, "",
               "Unix socket peers served without keys: uid:N=ROLE[:PROJECT,...], gid:N=..., user:NAME=...,\n"
-              "group:NAME=...; ROLE is reader, writer or admin",
+              "group:NAME=...; ROLE is reader, writer, admin or metrics (GET /metrics only)",
               [](std::string_view v, Options& o) -> std::string {
                 auth::PeerRule rule;
                 std::string error;

@@ -29,8 +29,9 @@ std::string_view to_string(Caller::Kind kind);
 
 /// What an operation requires. Credential management is scoped to the projects of the credential managed; the
 /// vault-wide operations (master key) need an admin on every project. kNone needs an authenticated caller of any
-/// role; kPublic (the health probes, which reveal nothing) needs no credentials at all. kReadMetrics (counts across
-/// every project) needs an admin on every project, like the master key.
+/// role but metrics; kPublic (the health probes, which reveal nothing) needs no credentials at all. kReadMetrics
+/// (counts across every project) needs the metrics role, or an admin on every project like the master key. The
+/// metrics role is allowed kReadMetrics and kPublic and nothing else.
 enum class Permission { kRead, kWrite, kManageCredentials, kManageVault, kNone, kPublic, kReadMetrics };
 
 /// kForbidden when the caller's role or projects do not allow `permission` on `project_id` (empty for operations

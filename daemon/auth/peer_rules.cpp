@@ -60,7 +60,7 @@ bool parse_peer_rule(std::string_view text, PeerRule& out, std::string& error) {
   PeerRule rule;
   const auto role = core::role_from_string(role_text);
   if (!role) {
-    error = "--peer: unknown role '" + std::string(role_text) + "' (reader, writer or admin)";
+    error = "--peer: unknown role '" + std::string(role_text) + "' (" + std::string(core::kRoleNames) + ")";
     return false;
   }
   rule.role = *role;
@@ -104,6 +104,11 @@ bool parse_peer_rule(std::string_view text, PeerRule& out, std::string& error) {
       error = "--peer: the project list after the role is empty";
       return false;
     }
+  }
+  // The same rule as for a metrics credential (docs/auth.md): a project scope would suggest per-project metrics.
+  if (rule.role == core::Role::kMetrics && rule.projects != std::vector<std::string>{std::string(core::kAllProjects)}) {
+    error = "--peer: a metrics rule covers every project: give no projects or *";
+    return false;
   }
   out = std::move(rule);
   return true;

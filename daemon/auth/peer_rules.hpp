@@ -19,7 +19,7 @@ struct PeerRule {
 };
 
 /// "uid:1000=writer", "gid:csmsd=reader:PROJECT[,PROJECT...]", "user:alice=admin:*"; user and group names are
-/// resolved now. Without projects a rule covers every project.
+/// resolved now. Without projects a rule covers every project; a metrics rule must cover every project.
 bool parse_peer_rule(std::string_view text, PeerRule& out, std::string& error);
 
 /// The daemon's own uid and root, admin on every project: whoever can read the data directory can read the

@@ -24,6 +24,11 @@ std::string_view to_string(Caller::Kind kind) {
 
 core::Status authorize(const Caller& caller, Permission permission, std::string_view project_id) {
   const auto deny = [](std::string detail) { return core::make_error(core::Errc::kForbidden, std::move(detail)); };
+  // Decided before the projects: a scraper's credential reads no project's data, whatever scope it was given.
+  if (caller.role == core::Role::kMetrics) {
+    if (permission == Permission::kReadMetrics || permission == Permission::kPublic) return core::ok();
+    return deny("the metrics role may only scrape GET /metrics");
+  }
   if (!project_id.empty() && !caller.covers_project(project_id)) {
     return deny("the caller has no access to project " + std::string(project_id));
   }
@@ -32,7 +37,9 @@ core::Status authorize(const Caller& caller, Permission permission, std::string_
     case Permission::kPublic:
     case Permission::kRead: return core::ok();
     case Permission::kWrite:
-      if (caller.role == core::Role::kReader) return deny("the reader role cannot change secrets");
+      if (caller.role != core::Role::kWriter && caller.role != core::Role::kAdmin) {
+        return deny("the " + std::string(core::to_string(caller.role)) + " role cannot change secrets");
+      }
       return core::ok();
     case Permission::kManageCredentials:
       if (caller.role != core::Role::kAdmin) return deny("managing credentials needs the admin role");
@@ -44,7 +51,8 @@ core::Status authorize(const Caller& caller, Permission permission, std::string_
       return core::ok();
     case Permission::kReadMetrics:
       if (caller.role != core::Role::kAdmin || !caller.covers_all_projects()) {
-        return deny("the metrics cover every project: reading them needs an admin of every project");
+        return deny("the metrics cover every project: reading them needs the metrics role or an admin of every "
+                    "project");
       }
       return core::ok();
   }

@@ -8,6 +8,7 @@ std::string_view to_string(Role role) {
     case Role::kReader: return "reader";
     case Role::kWriter: return "writer";
     case Role::kAdmin: return "admin";
+    case Role::kMetrics: return "metrics";
   }
   return "reader";
 }
@@ -16,6 +17,7 @@ std::optional<Role> role_from_string(std::string_view text) {
   if (text == "reader") return Role::kReader;
   if (text == "writer") return Role::kWriter;
   if (text == "admin") return Role::kAdmin;
+  if (text == "metrics") return Role::kMetrics;
   return std::nullopt;
 }
 

@@ -12,11 +12,15 @@
 
 namespace csms::core {
 
-/// What a caller may do; each role includes the ones before it.
-enum class Role { kReader, kWriter, kAdmin };
+/// What a caller may do. reader, writer and admin each include the ones before them; metrics stands apart: it may
+/// scrape GET /metrics and nothing else, so a Prometheus scraper need not hold a credential that reads secrets.
+enum class Role { kReader, kWriter, kAdmin, kMetrics };
 
 std::string_view to_string(Role role);
 std::optional<Role> role_from_string(std::string_view text);
+
+/// The role names as error messages and help texts list them.
+inline constexpr std::string_view kRoleNames = "reader, writer, admin or metrics";
 
 enum class CredentialKind { kAccessKey, kToken };
 

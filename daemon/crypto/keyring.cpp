@@ -161,11 +161,44 @@ std::vector<std::uint32_t> Keyring::key_ids() const {
   return ids;
 }
 
+namespace {
+// Set while this thread runs the miss handler, whose own lookups must not call it again.
+thread_local bool t_in_miss_handler = false;
+}  // namespace
+
 HeldKey Keyring::key(std::uint32_t key_id) const {
+  const auto lookup = [&]() -> HeldKey {
+    const std::shared_lock lock(mutex_);
+    if (const auto found = keys_.find(key_id); found != keys_.end()) return HeldKey(found->second);
+    if (const auto retired = retired_.find(key_id); retired != retired_.end()) return HeldKey(retired->second);
+    return {};
+  };
+  HeldKey held = lookup();
+  if (!held.empty() || t_in_miss_handler) return held;
+  std::function<void()> handler;
+  {
+    const std::lock_guard lock(miss_handler_mutex_);
+    handler = miss_handler_;
+  }
+  if (!handler) return held;
+  t_in_miss_handler = true;
+  try {
+    handler();
+  } catch (...) {
+    // A failed refresh leaves the key unknown; the caller reports that.
+  }
+  t_in_miss_handler = false;
+  return lookup();
+}
+
+bool Keyring::holds(std::uint32_t key_id) const {
   const std::shared_lock lock(mutex_);
-  if (const auto found = keys_.find(key_id); found != keys_.end()) return HeldKey(found->second);
-  if (const auto retired = retired_.find(key_id); retired != retired_.end()) return HeldKey(retired->second);
-  return {};
+  return keys_.count(key_id) != 0 || retired_.count(key_id) != 0;
+}
+
+void Keyring::set_miss_handler(std::function<void()> handler) {
+  const std::lock_guard lock(miss_handler_mutex_);
+  miss_handler_ = std::move(handler);
 }
 
 std::pair<std::uint32_t, HeldKey> Keyring::current() const {

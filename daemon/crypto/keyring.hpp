@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -72,8 +74,13 @@ class Keyring {
   std::vector<std::uint32_t> key_ids() const;
 
   std::uint32_t current_key_id() const noexcept { return current_key_id_.load(std::memory_order_acquire); }
-  /// An empty key when the id is unknown.
+  /// An empty key when the id is unknown, even after asking the miss handler (if any) to look for it.
   HeldKey key(std::uint32_t key_id) const;
+  /// Whether the id is held, current, listed or retired; never asks the miss handler.
+  bool holds(std::uint32_t key_id) const;
+  /// Called (outside the keyring's lock, never re-entered on the same thread) when key() meets an id it does not
+  /// hold, before it answers: several daemons sharing one vault learn there of a data key another one added.
+  void set_miss_handler(std::function<void()> handler);
   /// The current id and its key, read together (a rotation may change the current key between two separate calls).
   std::pair<std::uint32_t, HeldKey> current() const;
 
@@ -82,6 +89,8 @@ class Keyring {
   std::map<std::uint32_t, std::shared_ptr<const core::SecureBuffer>> keys_;
   std::map<std::uint32_t, std::shared_ptr<const core::SecureBuffer>> retired_;
   std::atomic<std::uint32_t> current_key_id_{0};
+  mutable std::mutex miss_handler_mutex_;
+  std::function<void()> miss_handler_;
 };
 
 }  // namespace csms::crypto

@@ -96,8 +96,13 @@ core::Result<PlainValue> Sealer::open(const core::SealedValue& sealed, const Val
   return value;
 }
 
-core::Result<core::SealedValue> Sealer::make_key_check() const {
-  const auto [key_id, key] = keyring_.current();
+core::Result<core::SealedValue> Sealer::make_key_check(std::optional<std::uint32_t> chosen) const {
+  auto [key_id, key] = keyring_.current();
+  if (chosen) {
+    key_id = *chosen;
+    key = keyring_.key(*chosen);
+    if (key.empty()) return format_error("data key " + std::to_string(*chosen) + " is not held");
+  }
   const Header header = make_header(key_id);
   const std::span<const std::uint8_t> text(reinterpret_cast<const std::uint8_t*>(kKeyCheckPlaintext.data()),
                                            kKeyCheckPlaintext.size());

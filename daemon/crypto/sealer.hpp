@@ -21,6 +21,7 @@
 #include "core/secure_buffer.hpp"
 #include "crypto/keyring.hpp"
 
+#include <optional>
 #include <string_view>
 
 namespace csms::crypto {
@@ -46,7 +47,9 @@ class Sealer {
 
   /// A known plaintext sealed under the current key. Stored once per key id, it lets start-up tell a wrong master
   /// key from a right one before any request is served.
-  core::Result<core::SealedValue> make_key_check() const;
+  /// Seals the known key check plaintext under the current key, or under `key_id` (held, not yet current: a
+  /// rotation makes its new key current only once the key and its check are committed).
+  core::Result<core::SealedValue> make_key_check(std::optional<std::uint32_t> key_id = std::nullopt) const;
   core::Status verify_key_check(const core::SealedValue& check) const;
 
   std::uint32_t current_key_id() const noexcept { return keyring_.current_key_id(); }

@@ -68,9 +68,10 @@ constexpr std::array kCommands = {
             "      progress on stderr. SQLite vaults only (a csmsd backup is a SQLite file): restore a\n"
             "      PostgreSQL store with pg_restore"},
     Command{"credential", "create", credential_create,
-            "--type access-key|token --role reader|writer|admin --project ID [--project ID ...]\n"
+            "--type access-key|token --role reader|writer|admin|metrics --project ID [--project ID ...]\n"
             "                    [--description TEXT]",
-            "create a credential; its secret key or token is printed this once only"},
+            "create a credential; its secret key or token is printed this once only. A metrics\n"
+            "      credential may only scrape GET /metrics, covers every project and needs no --project"},
     Command{"credential", "list", credential_list, "[--json]",
             "list the credentials within your projects (never their secrets)"},
     Command{"credential", "revoke", credential_revoke, "ID", "revoke a credential; it stops working on the next request"},

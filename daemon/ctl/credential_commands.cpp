@@ -4,6 +4,7 @@
 #include "ctl/commands.hpp"
 #include "ctl/json_text.hpp"
 #include "ctl/text.hpp"
+#include "core/credential.hpp"
 
 #include <array>
 #include <cstdio>
@@ -51,18 +52,25 @@ core::Status credential_create(const Client& client, CommandArgs args) {
     return usage_error("credential create: --type must be access-key or token, got '" + *type + "'");
   }
   const std::optional<std::string> role = parsed.value("--role");
-  if (!role) return usage_error("credential create: --role reader|writer|admin is required");
-  if (*role != "reader" && *role != "writer" && *role != "admin") {
-    return usage_error("credential create: --role must be reader, writer or admin, got '" + *role + "'");
+  if (!role) return usage_error("credential create: --role reader|writer|admin|metrics is required");
+  const std::optional<core::Role> parsed_role = core::role_from_string(*role);
+  if (!parsed_role) {
+    return usage_error("credential create: --role must be " + std::string(core::kRoleNames) + ", got '" +
+                       printable(*role) + "'");
   }
   const std::vector<std::string> projects = parsed.values("--project");
-  if (projects.empty()) return usage_error("credential create: at least one --project ID (or '*') is required");
+  // A metrics credential always covers every project, so the daemon needs no projects for it (docs/auth.md).
+  if (projects.empty() && *parsed_role != core::Role::kMetrics) {
+    return usage_error("credential create: at least one --project ID (or '*') is required");
+  }
 
   boost::json::object body;
   body["type"] = wire_type;
   body["role"] = *role;
-  boost::json::array& project_list = body["projects"].emplace_array();
-  for (const std::string& project : projects) project_list.emplace_back(project);
+  if (!projects.empty()) {
+    boost::json::array& project_list = body["projects"].emplace_array();
+    for (const std::string& project : projects) project_list.emplace_back(project);
+  }
   if (auto description = parsed.value("--description")) body["description"] = *description;
 
   CSMS_TRY_ASSIGN(const boost::json::object answer, call(client, "POST", kCredentialsPath, &body));

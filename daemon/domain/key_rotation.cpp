@@ -58,22 +58,21 @@ core::Result<MasterKeyStatus> KeyRotation::rotate() {
     record.is_current = true;
     record.created_time = clock_();
     CSMS_TRY(txn->insert_data_key(record));
-    // The keyring learns the key before the check is sealed with it, and is put back if the commit fails. Every seal
-    // of a stored value happens while holding the store's write lock (in a write transaction or a write batch), and
-    // this transaction holds it, so no other thread can seal under the new key before it is committed.
-    const std::uint32_t previous = keyring_.current_key_id();
+    // The new key becomes current only once it and its check are committed: until then nothing may be sealed under
+    // it, since a failed commit would leave such a value under a key no daemon can unwrap (with several daemons on
+    // one vault, other threads seal concurrently with this transaction).
+    const std::lock_guard sync_lock(sync_mutex_);
     keyring_.add_key(next_id, std::move(data_key));
-    keyring_.make_current(next_id);
     auto committed = [&]() -> core::Status {
-      CSMS_TRY_ASSIGN(const auto check, sealer_.make_key_check());
+      CSMS_TRY_ASSIGN(const auto check, sealer_.make_key_check(next_id));
       CSMS_TRY(txn->insert_key_check(check, clock_()));
       return txn->commit();
     }();
     if (!committed) {
-      keyring_.make_current(previous);
       keyring_.remove_key(next_id);
       return committed.error();
     }
+    keyring_.make_current(next_id);
   }
   reseal_pending_ = true;
   stall_reason_.clear();
@@ -115,8 +114,14 @@ core::Result<std::size_t> KeyRotation::reseal_batch(std::size_t limit) {
     CSMS_TRY(txn->commit());
     return resealed;
   }
-  // Nothing is sealed under an old key any more: retire the old keys.
+  // Nothing is sealed under an old key any more: retire the old keys, once other daemons have had time to see the
+  // rotation.
   CSMS_TRY_ASSIGN(const auto keys, txn->list_data_keys());
+  if (retire_grace_.count() > 0) {
+    for (const core::DataKeyRecord& key : keys) {
+      if (key.key_id == current && clock_() - key.created_time < retire_grace_.count()) return std::size_t{0};
+    }
+  }
   std::vector<std::uint32_t> retired;
   for (const core::DataKeyRecord& key : keys) {
     if (key.key_id == current) continue;
@@ -130,6 +135,40 @@ core::Result<std::size_t> KeyRotation::reseal_batch(std::size_t limit) {
   }
   reseal_pending_ = false;
   return 0;
+}
+
+core::Result<bool> KeyRotation::sync_with_store() {
+  const std::lock_guard sync_lock(sync_mutex_);
+  std::vector<core::DataKeyRecord> stored;
+  {
+    CSMS_TRY_ASSIGN(auto txn, store_.begin(store::TransactionMode::kRead));
+    CSMS_TRY_ASSIGN(stored, txn->list_data_keys());
+  }
+  bool changed = false;
+  std::uint32_t stored_current = 0;
+  for (const core::DataKeyRecord& record : stored) {
+    if (record.is_current) stored_current = record.key_id;
+    if (keyring_.holds(record.key_id)) continue;
+    CSMS_TRY_ASSIGN(auto key, crypto::unwrap_data_key(kek_.span(), record.key_id, record.wrapped_key));
+    keyring_.add_key(record.key_id, std::move(key));
+    changed = true;
+  }
+  if (stored_current != 0 && stored_current != keyring_.current_key_id()) {
+    keyring_.make_current(stored_current);
+    changed = true;
+  }
+  for (const std::uint32_t held : keyring_.key_ids()) {
+    const bool still_stored = std::any_of(stored.begin(), stored.end(),
+                                          [held](const core::DataKeyRecord& record) { return record.key_id == held; });
+    if (!still_stored && held != keyring_.current_key_id()) {
+      keyring_.retire_key(held);
+      changed = true;
+    }
+  }
+  // Rows may now be sealed under keys that are not current here; if this daemon leads the background work, its
+  // re-sealing must look again.
+  if (changed) reseal_pending_ = true;
+  return changed;
 }
 
 }  // namespace csms::domain

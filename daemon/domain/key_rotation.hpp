@@ -10,6 +10,8 @@
 #include "store/store.hpp"
 
 #include <cstdint>
+#include <atomic>
+#include <chrono>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -38,10 +40,13 @@ struct MasterKeyStatus {
 /// under an old key is simply re-sealed later. Safe to use from several threads: one operation runs at a time.
 class KeyRotation {
  public:
+  /// `retire_grace`: how long after a rotation the old data keys stay stored even when nothing is sealed under them
+  /// any more. Daemons sharing a vault learn of a new current key only at their next sync_with_store(), and until
+  /// then may still seal under the old one; the grace must exceed their sync interval. Zero for a vault of one daemon.
   KeyRotation(store::Store& store, crypto::Keyring& keyring, core::SecureBuffer kek, std::string source,
-              core::Clock clock)
+              core::Clock clock, std::chrono::milliseconds retire_grace = std::chrono::milliseconds(0))
       : store_(store), keyring_(keyring), sealer_(keyring), kek_(std::move(kek)), source_(std::move(source)),
-        clock_(std::move(clock)) {
+        clock_(std::move(clock)), retire_grace_(retire_grace) {
     crypto::lock_pages(kek_.data(), kek_.size());
   }
 
@@ -53,10 +58,12 @@ class KeyRotation {
   core::Result<std::size_t> reseal_batch(std::size_t limit);
   /// Whether re-sealing may have work: true at start (a restart resumes an interrupted rotation) and after
   /// rotate(), false once a batch found nothing left.
-  bool reseal_pending() const {
-    const std::lock_guard lock(mutex_);
-    return reseal_pending_;
-  }
+  bool reseal_pending() const { return reseal_pending_.load(); }
+  /// Brings the keyring in line with the data keys stored, for a vault that other daemons rotate too: unwraps the
+  /// keys it lacks, makes the stored current key current, and retires (keeps able to open) keys no longer stored.
+  /// Returns whether anything changed. Never takes the rotation lock, so a key miss inside reseal_batch can call it.
+  core::Result<bool> sync_with_store();
+
   /// The data key new values are sealed with (0 before one is loaded).
   std::uint32_t current_key_id() const { return keyring_.current_key_id(); }
   /// Set when a row could not be opened for re-sealing: retrying cannot help, so re-sealing stops (until the next
@@ -73,8 +80,12 @@ class KeyRotation {
   core::SecureBuffer kek_;
   std::string source_;
   core::Clock clock_;
+  const std::chrono::milliseconds retire_grace_;
   mutable std::mutex mutex_;
-  bool reseal_pending_ = true;
+  // Orders sync_with_store against rotate's window in which its new key is held but not yet stored.
+  std::mutex sync_mutex_;
+  // Atomic: sync_with_store sets it without the rotation lock.
+  std::atomic<bool> reseal_pending_{true};
   std::string stall_reason_;
 };
 

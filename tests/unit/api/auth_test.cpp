@@ -94,6 +94,12 @@ struct AuthEnv : csms::unit::ServiceEnv {
   }
 
   Reply get(const std::string& target) { return call(Method::kGet, target); }
+  /// A GET whose answer is not JSON (/metrics, the probes).
+  Reply get_text(const std::string& target) {
+    auto request = csms::unit::make_request(Method::kGet, target, "", peer, headers);
+    const auto response = csms::unit::handle_in_process(api, request);
+    return Reply{response.status, std::string(response.body.begin(), response.body.end()), response.content_type, {}};
+  }
   Reply post(const std::string& target, const std::string& body) { return call(Method::kPost, target, body); }
   Reply del(const std::string& target) { return call(Method::kDelete, target); }
 
@@ -563,6 +569,95 @@ TEST_CASE("credential bodies are validated", "[unit][api][admin]") {
                                                 std::string(255, 'd') + "\"}");
   check_ok(reply, 201);
   CHECK(reply.json.at("credential").at("description").as_string().size() == 255);
+}
+
+TEST_CASE("a metrics credential covers every project and only an admin of every project creates one",
+          "[unit][api][admin]") {
+  AuthEnv env;
+  // Without projects: it covers every project.
+  auto reply = env.post(kCredentials, R"({"type":"token","role":"metrics","description":"prometheus"})");
+  check_ok(reply, 201);
+  const auto& token = reply.json.at("credential").as_object();
+  CHECK(token.at("role").as_string() == "metrics");
+  CHECK(token.at("projects") == json::array{json::value("*")});
+  CHECK(token.contains("token"));
+  reply = env.post(kCredentials, credential_body("access_key", "metrics", {"*"}));
+  check_ok(reply, 201);
+  CHECK(reply.json.at("credential").at("role").as_string() == "metrics");
+  CHECK(reply.json.at("credential").as_object().contains("secret_key"));
+  CHECK(expect_ok(env.credentials.list()).size() == 2);
+
+  // A scope narrower than every project, or none at all, is refused with a message that says why.
+  for (const std::string& body : {credential_body("token", "metrics", {P}), credential_body("token", "metrics", {"*", P}),
+                                  credential_body("token", "metrics", {})}) {
+    INFO(body);
+    const auto refused = env.post(kCredentials, body);
+    check_error(refused, 400, "CSMS.0002");
+    CHECK(std::string(refused.json.at("error_msg").as_string()).find("metrics") != std::string::npos);
+  }
+  // An unknown role's message lists every role.
+  const auto unknown = env.post(kCredentials, credential_body("token", "scraper", {"*"}));
+  check_error(unknown, 400, "CSMS.0002");
+  CHECK(std::string(unknown.json.at("error_msg").as_string()).find("reader, writer, admin or metrics") !=
+        std::string::npos);
+
+  // An admin of one project may not create one: it would read counts across every project.
+  const Issued admin_p = env.issue(CredentialKind::kToken, Role::kAdmin, {P});
+  env.use_token(admin_p.secret);
+  check_error(env.post(kCredentials, R"({"type":"token","role":"metrics"})"), 403, "CSMS.0302");
+  // Nor see or revoke one.
+  CHECK(ids_of(env.get(kCredentials)) == std::set<std::string>{admin_p.id});
+  CHECK(expect_ok(env.credentials.list()).size() == 3);
+}
+
+TEST_CASE("a metrics token scrapes /metrics and is refused everything else with 403", "[unit][api][auth]") {
+  AuthEnv env;
+  env.create("existing", "metrics-must-not-see-this");
+  const Issued metrics = env.issue(CredentialKind::kToken, Role::kMetrics, {"*"});
+  const Issued other = env.issue(CredentialKind::kToken, Role::kReader, {P});
+  env.use_token(metrics.secret);
+
+  const auto scraped = env.get_text("/metrics");
+  INFO(scraped.body);
+  CHECK(scraped.status == 200);
+  CHECK(scraped.body.find("csmsd_secrets 1") != std::string::npos);
+  CHECK(env.get_text("/healthz").status == 200);
+
+  // Secrets of any project, read or written.
+  check_error(env.get(kBase), 403, "CSMS.0302");
+  check_error(env.get(kOtherBase), 403, "CSMS.0302");
+  check_error(env.get(kBase + "/existing"), 403, "CSMS.0302");
+  check_error(env.get(kBase + "/existing/versions/latest"), 403, "CSMS.0302");
+  check_error(env.post(kBase, secret_body("by-metrics")), 403, "CSMS.0302");
+  CHECK_FALSE(env.secret_exists("by-metrics"));
+  check_error(env.del(kBase + "/existing"), 403, "CSMS.0302");
+  CHECK(env.secret_exists("existing"));
+  check_error(env.post(kBase + "/existing/backup", ""), 403, "CSMS.0302");
+  check_error(env.post("/v1/" + P + "/csms/generate-password", "{}"), 403, "CSMS.0302");
+  // Operations that need any authenticated caller: the IAM project list, whoami, the cloud-only answers.
+  check_error(env.get("/v3/projects"), 403, "CSMS.0302");
+  check_error(env.get("/v1/csmsd/whoami"), 403, "CSMS.0302");
+  check_error(env.get("/v1/csms/agencies"), 403, "CSMS.0302");
+  // The admin API and the vault.
+  check_error(env.get(kCredentials), 403, "CSMS.0302");
+  check_error(env.post(kCredentials, credential_body("token", "admin", {"*"})), 403, "CSMS.0302");
+  check_error(env.del(kCredentials + "/" + other.id), 403, "CSMS.0302");
+  check_error(env.get(kMasterKey), 403, "CSMS.0302");
+  check_error(env.post(kMasterKey + "/rotate", ""), 403, "CSMS.0302");
+  check_error(env.post("/v1/csmsd/backup", ""), 403, "CSMS.0302");
+  CHECK(expect_ok(env.credentials.list()).size() == 2);
+  CHECK(scraped.body.find("metrics-must-not-see-this") == std::string::npos);
+}
+
+TEST_CASE("a metrics access key scrapes /metrics and cannot list secrets", "[unit][api][auth]") {
+  AuthEnv env;
+  const Issued key = env.issue(CredentialKind::kAccessKey, Role::kMetrics, {"*"});
+  env.peer = AuthEnv::tcp_peer();
+  env.headers = env.signed_headers(Method::kGet, "/metrics", "", key.access_key, key.secret);
+  const auto scraped = env.get_text("/metrics");
+  INFO(scraped.body);
+  CHECK(scraped.status == 200);
+  check_error(env.signed_call(Method::kGet, kBase, "", key), 403, "CSMS.0302");
 }
 
 TEST_CASE("master-key status and rotation need an admin on every project", "[unit][api][admin]") {

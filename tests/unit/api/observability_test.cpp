@@ -64,7 +64,7 @@ TEST_CASE("readyz is 503 until the vault has a check for the loaded key, then 20
   CHECK(reply.body == "ready\n");
 }
 
-TEST_CASE("metrics needs credentials and an admin of every project", "[unit][api][observability]") {
+TEST_CASE("metrics needs credentials and the metrics role or an admin of every project", "[unit][api][observability]") {
   Env env;
   SECTION("no credentials over TCP") {
     env.use_tcp_without_credentials();
@@ -85,6 +85,15 @@ TEST_CASE("metrics needs credentials and an admin of every project", "[unit][api
   SECTION("an admin of every project") {
     env.own_uid_is(csms::core::Role::kAdmin, {"*"});
     CHECK(env.text("/metrics").status == 200);
+  }
+  SECTION("a peer of the metrics role") {
+    env.own_uid_is(csms::core::Role::kMetrics, {"*"});
+    const auto reply = env.text("/metrics");
+    CHECK(reply.status == 200);
+    CHECK(reply.body.find("csmsd_secrets ") != std::string::npos);
+    // And nothing else.
+    CHECK(env.text("/v1/" + std::string(kProject) + "/secrets").status == 403);
+    CHECK(env.text("/v1/csmsd/whoami").status == 403);
   }
 }
 

@@ -97,6 +97,64 @@ TEST_CASE("authorize: role by permission table on the caller's own project", "[u
   }
 }
 
+TEST_CASE("authorize: the metrics role may scrape GET /metrics and nothing else, whatever its projects",
+          "[unit][auth][policy]") {
+  struct Row {
+    Permission permission;
+    std::string_view project;
+    bool allowed;
+  };
+  // Every permission, with and without a project in the path.
+  const Row rows[] = {
+      {Permission::kReadMetrics, "", true},
+      {Permission::kPublic, "", true},
+      {Permission::kRead, P, false},
+      {Permission::kRead, "", false},
+      {Permission::kWrite, P, false},
+      {Permission::kWrite, "", false},
+      {Permission::kManageCredentials, "", false},
+      {Permission::kManageCredentials, P, false},
+      {Permission::kManageVault, "", false},
+      {Permission::kNone, "", false},
+      {Permission::kNone, P, false},
+  };
+  const std::vector<std::vector<std::string>> scopes{{"*"}, {P}, {P, Q}, {}};
+  for (const auto& projects : scopes) {
+    const Caller metrics = caller(Role::kMetrics, projects);
+    for (const Row& row : rows) {
+      INFO("projects " << projects.size() << ", permission " << static_cast<int>(row.permission) << ", project '"
+                       << row.project << "'");
+      CHECK(allowed(metrics, row.permission, row.project) == row.allowed);
+    }
+  }
+  const auto refused = authorize(caller(Role::kMetrics, {"*"}), Permission::kRead, P);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().detail.find("metrics") != std::string::npos);
+}
+
+TEST_CASE("authorize: /metrics is for the metrics role and admins of every project only", "[unit][auth][policy]") {
+  CHECK(allowed(caller(Role::kMetrics, {"*"}), Permission::kReadMetrics, ""));
+  CHECK(allowed(caller(Role::kAdmin, {"*"}), Permission::kReadMetrics, ""));
+  CHECK_FALSE(allowed(caller(Role::kAdmin, {P}), Permission::kReadMetrics, ""));
+  CHECK_FALSE(allowed(caller(Role::kWriter, {"*"}), Permission::kReadMetrics, ""));
+  CHECK_FALSE(allowed(caller(Role::kReader, {"*"}), Permission::kReadMetrics, ""));
+}
+
+TEST_CASE("roles print and parse, metrics among them", "[unit][auth][policy]") {
+  for (const Role role : {Role::kReader, Role::kWriter, Role::kAdmin, Role::kMetrics}) {
+    INFO(csms::core::to_string(role));
+    CHECK(csms::core::role_from_string(csms::core::to_string(role)) == role);
+  }
+  CHECK(csms::core::to_string(Role::kMetrics) == "metrics");
+  CHECK(csms::core::role_from_string("metrics") == Role::kMetrics);
+  CHECK_FALSE(csms::core::role_from_string("Metrics").has_value());
+  CHECK_FALSE(csms::core::role_from_string("metric").has_value());
+  CHECK_FALSE(csms::core::role_from_string("").has_value());
+  for (const std::string_view name : {"reader", "writer", "admin", "metrics"}) {
+    CHECK(csms::core::kRoleNames.find(name) != std::string_view::npos);
+  }
+}
+
 TEST_CASE("authorize: a project outside the caller's is forbidden whatever the role", "[unit][auth][policy]") {
   for (const Role role : {Role::kReader, Role::kWriter, Role::kAdmin}) {
     INFO("role " << csms::core::to_string(role));
@@ -142,8 +200,8 @@ TEST_CASE("Caller kinds have their audit names", "[unit][auth][policy]") {
 // may_manage
 
 TEST_CASE("may_manage: only admins, and only within their own projects", "[unit][auth][policy]") {
-  SECTION("readers and writers manage nothing, even on *") {
-    for (const Role role : {Role::kReader, Role::kWriter}) {
+  SECTION("readers, writers and metrics credentials manage nothing, even on *") {
+    for (const Role role : {Role::kReader, Role::kWriter, Role::kMetrics}) {
       CHECK_FALSE(may_manage(caller(role, {"*"}), {P}));
       CHECK_FALSE(may_manage(caller(role, {P}), {P}));
     }
@@ -195,6 +253,26 @@ TEST_CASE("parse_peer_rule: uid and gid rules, with and without projects", "[uni
   CHECK(rule.id == 4294967295u);
 }
 
+TEST_CASE("parse_peer_rule: a metrics rule covers every project and only every project", "[unit][auth][peer_rules]") {
+  auto rule = parsed("uid:1000=metrics");
+  CHECK(rule.role == Role::kMetrics);
+  CHECK(rule.projects == std::vector<std::string>{"*"});
+  rule = parsed("gid:2000=metrics:*");
+  CHECK(rule.role == Role::kMetrics);
+  CHECK(rule.projects == std::vector<std::string>{"*"});
+
+  const std::string error = refusal("uid:1000=metrics:" + P);
+  CHECK(error.find("metrics") != std::string::npos);
+  refusal("uid:1000=metrics:*," + P);
+
+  // A matched metrics peer scrapes and does nothing else.
+  const auto matched = csms::auth::match_peer({parsed("uid:1000=metrics")}, 1000, 1000, {}, 5);
+  REQUIRE(matched.has_value());
+  CHECK(matched->role == Role::kMetrics);
+  CHECK(allowed(*matched, Permission::kReadMetrics, ""));
+  CHECK_FALSE(allowed(*matched, Permission::kRead, P));
+}
+
 TEST_CASE("parse_peer_rule: user and group names are resolved", "[unit][auth][peer_rules]") {
   auto rule = parsed("user:root=admin");
   CHECK(rule.match == PeerRule::Match::kUid);
@@ -222,6 +300,7 @@ TEST_CASE("parse_peer_rule: malformed rules are refused with a message", "[unit]
   SECTION("unknown role") {
     const std::string error = refusal("uid:1000=superuser");
     CHECK(error.find("superuser") != std::string::npos);
+    CHECK(error.find("metrics") != std::string::npos);  // the message lists every role
     refusal("uid:1000=Admin");
     refusal("uid:1000=");
     refusal("uid:1000=:" + P);

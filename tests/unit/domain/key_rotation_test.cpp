@@ -380,3 +380,73 @@ TEST_CASE("a row that does not open stalls re-sealing, keeps the old key and say
   CHECK_FALSE(env.rotation.stalled());
   CHECK(env.rotation.reseal_pending());
 }
+
+// A second daemon on the same vault (what several instances on one PostgreSQL database are): its own keyring from
+// the same KEK, its own services, the shared store.
+struct SecondDaemon {
+  explicit SecondDaemon(RotationEnv& env)
+      : keyring(expect_ok(csms::domain::open_data_keys(*env.store, test_key(kKekSeed).span(), 1, env.time.now))),
+        sealer(keyring),
+        service(*env.store, sealer, env.time.clock()),
+        rotation(*env.store, keyring, test_key(kKekSeed), "file", env.time.clock()) {
+    keyring.set_miss_handler([this] { (void)rotation.sync_with_store(); });
+  }
+  csms::crypto::Keyring keyring;
+  csms::crypto::Sealer sealer;
+  csms::domain::SecretService service;
+  csms::domain::KeyRotation rotation;
+};
+
+TEST_CASE("a daemon sharing the vault reads values sealed under a key another daemon rotated to, and follows it",
+          "[unit][domain][key_rotation]") {
+  RotationEnv env;
+  SecondDaemon other(env);
+  env.create("before", "sealed under key 1");
+  CHECK(expect_ok(env.rotation.rotate()).current_key_id == 2);
+  env.add_version("before", "sealed under key 2");
+  env.create("after", "also under key 2");
+  // The other daemon never heard of key 2: its first read of such a value makes it look in the store.
+  CHECK_FALSE(other.keyring.holds(2));
+  env.check_every_value_readable(other.service);
+  CHECK(other.keyring.holds(2));
+  CHECK(other.keyring.current_key_id() == 2);
+  // Its own writes now seal under key 2, and the first daemon reads them.
+  csms::domain::CreateVersionInput input;
+  input.value = csms::unit::text_value("written by the other daemon");
+  const auto written = expect_ok(other.service.create_version(P, "after", std::move(input)));
+  env.expected[{P + "/after", written.number}] = "written by the other daemon";
+  env.check_every_value_readable();
+  // The other daemon sealed under key 2 too: only the first value is left under key 1.
+  CHECK(usage_of(expect_ok(env.rotation.status())) == Usage{{1, 1}, {2, 3}});
+}
+
+TEST_CASE("sync_with_store follows a rotation and a retirement made by another daemon", "[unit][domain][key_rotation]") {
+  RotationEnv env;
+  SecondDaemon other(env);
+  expect_ok(env.rotation.rotate());
+  CHECK(expect_ok(other.rotation.sync_with_store()));
+  CHECK(other.keyring.current_key_id() == 2);
+  CHECK_FALSE(expect_ok(other.rotation.sync_with_store()));  // nothing new
+  CHECK(expect_ok(env.rotation.reseal_batch(10)) == 0);      // nothing sealed: key 1 retired
+  CHECK(env.data_key_ids() == std::vector<std::uint32_t>{2});
+  CHECK(expect_ok(other.rotation.sync_with_store()));
+  CHECK(other.keyring.key_ids() == std::vector<std::uint32_t>{2});
+  CHECK(other.keyring.holds(1));  // retired keys still open what a read in flight may hold
+}
+
+TEST_CASE("with a retire grace, old keys stay stored until the grace after the rotation has passed",
+          "[unit][domain][key_rotation]") {
+  RotationEnv env;
+  csms::domain::KeyRotation graceful{*env.store, env.keyring, test_key(kKekSeed), "file", env.time.clock(), 30s};
+  env.create("one", "value");
+  expect_ok(graceful.rotate());
+  CHECK(expect_ok(graceful.reseal_batch(10)) == 1);
+  CHECK(expect_ok(graceful.reseal_batch(10)) == 0);
+  CHECK(env.data_key_ids() == std::vector<std::uint32_t>{1, 2});  // nothing under key 1, but within the grace
+  CHECK(graceful.reseal_pending());
+  env.time.advance(31s);
+  CHECK(expect_ok(graceful.reseal_batch(10)) == 0);
+  CHECK(env.data_key_ids() == std::vector<std::uint32_t>{2});
+  CHECK_FALSE(graceful.reseal_pending());
+  env.check_every_value_readable();
+}
