@@ -146,8 +146,20 @@ int main(int argc, char** argv) {
   auto backup_sealer = crypto::BackupSealer::from_master_key(vault->key_encryption_key.span());
   if (!backup_sealer) return fail("cannot derive the backup key", backup_sealer.error());
   domain::SecretBackup backups(*vault->store, sealer, *backup_sealer, core::system_now);
+  // Instances sharing a PostgreSQL vault learn of a rotation another one made at their next key sync (below), and
+  // until then may still seal under the old key: it stays stored well beyond that interval.
+  const bool shared_vault = !store_spec.is_sqlite();
+  const std::chrono::milliseconds key_sync_interval = shared_vault ? std::chrono::seconds(30) : std::chrono::milliseconds(0);
+  const std::chrono::milliseconds key_retire_grace = shared_vault ? std::chrono::minutes(10) : std::chrono::milliseconds(0);
   domain::KeyRotation key_rotation(*vault->store, *vault->keyring, std::move(vault->key_encryption_key),
-                                   vault->key_source, core::system_now);
+                                   vault->key_source, core::system_now, key_retire_grace);
+  // A value sealed under a key another instance added is opened after one look at the stored keys.
+  vault->keyring->set_miss_handler([&key_rotation]() {
+    if (auto synced = key_rotation.sync_with_store(); !synced) {
+      log::warning("cannot read the vault's data keys", {{"error", core::errc_name(synced.error().code)},
+                                                          {"detail", synced.error().detail}});
+    }
+  });
   api::AccessSettings access;
   // Explicit rules come first: match_peer takes the first uid rule that matches, so `--peer uid:0=reader` narrows
   // root instead of being shadowed by the default.
@@ -226,7 +238,7 @@ int main(int argc, char** argv) {
   app::BackgroundLease lease(*vault->store, &daemon_counters);
   lease.held();
   app::PruneTimer prune(io, service, options.prune_interval, options.prune_grace, &daemon_counters, &lease);
-  app::ResealTimer reseal(io, key_rotation, options.reseal_batch_rows, &lease);
+  app::ResealTimer reseal(io, key_rotation, options.reseal_batch_rows, &lease, key_sync_interval);
   app::EventWorker event_worker(events, rotation, notification_sink, options.event_check_interval,
                                 std::chrono::milliseconds(250), &lease);
   // Pings at half the interval systemd allows, from the thread that runs listeners and timers, so a wedged event
@@ -333,6 +345,7 @@ int main(int argc, char** argv) {
   io.run();
   keep_running.clear();
   for (std::thread& worker : io_workers) worker.join();
+  vault->keyring->set_miss_handler({});  // key_rotation, which it calls, goes first
   if (vault->sqlite_store != nullptr) vault->sqlite_store->checkpoint();
   log::info("stopped");
   return 0;
