@@ -149,8 +149,8 @@ int main(int argc, char** argv) {
   // Instances sharing a PostgreSQL vault learn of a rotation another one made at their next key sync (below), and
   // until then may still seal under the old key: it stays stored well beyond that interval.
   const bool shared_vault = !store_spec.is_sqlite();
-  const std::chrono::milliseconds key_sync_interval = shared_vault ? std::chrono::seconds(30) : std::chrono::milliseconds(0);
-  const std::chrono::milliseconds key_retire_grace = shared_vault ? std::chrono::minutes(10) : std::chrono::milliseconds(0);
+  const std::chrono::milliseconds key_sync_interval = shared_vault ? std::chrono::seconds(5) : std::chrono::milliseconds(0);
+  const std::chrono::milliseconds key_retire_grace = shared_vault ? std::chrono::seconds(20) : std::chrono::milliseconds(0);
   domain::KeyRotation key_rotation(*vault->store, *vault->keyring, std::move(vault->key_encryption_key),
                                    vault->key_source, core::system_now, key_retire_grace);
   // A value sealed under a key another instance added is opened after one look at the stored keys.

@@ -337,3 +337,35 @@ TEST_CASE("when the lease holder is killed the other instance prunes and deletes
   CHECK(version_exists(client, pruned, "v2"));
   CHECK(version_exists(client, pruned, "v3"));
 }
+
+TEST_CASE("a master key rotation on one instance reaches the other", "[integration][postgres][multi-instance]") {
+  if (!postgres_available()) return;
+  TwoInstances vault(no_prune());
+  auto on_first = vault.first->client();
+  auto on_second = vault.second->client();
+  const std::string name = unique_name("rotated");
+  create_secret(on_first, name, "under-key-1");
+
+  const HttpResponse rotated = on_second.post("/v1/csmsd/master-key/rotate");
+  REQUIRE_STATUS(rotated, 202);
+  const auto new_key = get_object(body_object(rotated), "master_key").at("current_key_id");
+  // Sealed by the second under the new key: the first has not synced yet and finds the key on the miss.
+  create_version(on_second, name, "under-the-new-key");
+  CHECK(get_version(on_first, name, "latest").at("secret_string") == json::value("under-the-new-key"));
+  create_version(on_first, name, "written-by-the-first");
+  CHECK(get_version(on_second, name, "latest").at("secret_string") == json::value("written-by-the-first"));
+
+  // Both end on the new key alone, once the lease holder re-sealed v1 and the old key's grace passed.
+  for (HttpClient* client : {&on_first, &on_second}) {
+    CHECK(poll_until(
+        [&]() {
+          const auto status = get_object(body_object(client->get("/v1/csmsd/master-key")), "master_key");
+          return status.at("current_key_id") == new_key && get_array(status, "keys").size() == 1;
+        },
+        90s, 250ms));
+  }
+  for (HttpClient* client : {&on_first, &on_second}) {
+    CHECK(get_version(*client, name, "v1").at("secret_string") == json::value("under-key-1"));
+    CHECK(get_version(*client, name, "v3").at("secret_string") == json::value("written-by-the-first"));
+  }
+}
