@@ -20,7 +20,9 @@
 
 #include <boost/json/value.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 
 #include <optional>
 #include <string>
@@ -71,6 +73,10 @@ namespace csms::audit {
 class AuditLog;
 }
 
+namespace boost::asio {
+class thread_pool;
+}
+
 namespace csms::api {
 
 /// Everything a handler may use; passed explicitly, nothing is global.
@@ -90,6 +96,10 @@ struct ApiContext {
   const metrics::DaemonCounters* daemon_counters = nullptr;
   /// Set by Api to the request counters it keeps (one slot per route), for /metrics.
   const metrics::RequestMetrics* request_metrics = nullptr;
+  /// Where routes marked `background` run (owned by the app); they run on the session's thread when absent.
+  boost::asio::thread_pool* background = nullptr;
+  /// Set while a whole-vault backup is copied or sent: one at a time (vault_backup.cpp).
+  std::shared_ptr<std::atomic<bool>> vault_backup_running = std::make_shared<std::atomic<bool>>(false);
 };
 
 using Handler = core::Result<http::Response> (*)(ApiContext& context, const Call& call);
@@ -107,6 +117,9 @@ struct Route {
   std::size_t max_body_bytes = 0;
   /// The route's slot in the request metrics; Api numbers the rows (0 is for requests no route matched).
   std::size_t metrics_slot = 0;
+  /// Runs on ApiContext::background instead of the session's thread: for a handler that takes long (copying the
+  /// whole vault), which would otherwise hold up every other connection of that thread.
+  bool background = false;
 };
 
 /// 200 (or `status`) with the JSON body.

@@ -50,6 +50,7 @@ std::string public_detail(const core::Error& error) {
     case core::Errc::kSystemStageNotDeletable:
     case core::Errc::kStageLimitReached:
     case core::Errc::kStageListTooLong:
+    case core::Errc::kBusy:
       return error.detail;
   }
   return error.detail;

@@ -3,6 +3,7 @@
 
 #include "api/audit_trail.hpp"
 #include "api/authenticate.hpp"
+#include "api/background.hpp"
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/validation.hpp"
@@ -135,7 +136,9 @@ const RouteRow kRoutes[] = {
     {Method::kGet, "/v1/csmsd/master-key", {"ShowMasterKey", handlers::show_master_key, Permission::kManageVault}},
     {Method::kPost, "/v1/csmsd/master-key/rotate",
      {"RotateMasterKey", handlers::rotate_master_key, Permission::kManageVault}},
-    {Method::kPost, "/v1/csmsd/backup", {"BackupVault", handlers::backup_vault, Permission::kManageVault}},
+    {Method::kPost, "/v1/csmsd/backup",
+     {.operation = "BackupVault", .handler = handlers::backup_vault, .permission = Permission::kManageVault,
+      .background = true}},
     {Method::kGet, "/v1/csmsd/whoami", {"WhoAmI", handlers::whoami, Permission::kNone}},
     // Observability (docs/observability.md): probes answer without credentials, metrics need an all-project admin.
     {Method::kGet, "/healthz", {"Healthz", handlers::healthz, Permission::kPublic}},
@@ -268,6 +271,18 @@ std::size_t Api::body_limit(const http::Request& head, std::size_t standard) {
 net::awaitable<core::Result<http::Response>> Api::dispatch(http::Request& request, DispatchState& state) {
   if (auto admitted = admit(request, state); !admitted) co_return admitted.error();
   const Call call{request, state.params, state.query, state.caller ? *state.caller : kAnonymousCaller, state.notes};
+  if (state.route->background) {
+    // Slow work: this session's thread answers its other connections until the background thread is done.
+    core::Result<http::Response> handled = core::make_error(core::Errc::kInternal, "the background work did not run");
+    co_await run_in_background(context_.background, [&]() {
+      try {
+        handled = state.route->handler(context_, call);
+      } catch (const std::exception& failure) {
+        handled = core::make_error(core::Errc::kInternal, std::string("a handler threw: ") + failure.what());
+      }
+    });
+    co_return handled;
+  }
   if (state.route->permission != auth::Permission::kWrite) co_return state.route->handler(context_, call);
   // A CSMS write: run on the store's writer thread in the next group-commit batch, and answer only once that batch
   // is on disk, so "200" still means durable.

@@ -31,6 +31,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -179,8 +180,13 @@ int main(int argc, char** argv) {
   metrics::DaemonCounters daemon_counters;
   daemon_counters.version = CSMSD_VERSION;
   daemon_counters.memory_locked = hardening.memory_locked;
-  api::Api api(api::ApiContext{service, credentials, key_rotation, access, **audit_log, *vault->store, backups,
-                               events, rotation, tags, &daemon_counters});
+  // One thread for work too slow for a session's thread (copying the whole vault): a backup never holds up the
+  // connections that share a thread with it. Joined after the sessions stop, so no copy outlives the store.
+  boost::asio::thread_pool background(1);
+  api::ApiContext api_context{service, credentials, key_rotation, access, **audit_log, *vault->store, backups,
+                              events, rotation, tags, &daemon_counters};
+  api_context.background = &background;
+  api::Api api(api_context);
   // A thread per core serves connections, each on its own io_context; the main thread runs the first one and also
   // the listeners, signals and timers.
   const std::size_t io_threads =
@@ -345,6 +351,7 @@ int main(int argc, char** argv) {
   io.run();
   keep_running.clear();
   for (std::thread& worker : io_workers) worker.join();
+  background.join();
   vault->keyring->set_miss_handler({});  // key_rotation, which it calls, goes first
   if (vault->sqlite_store != nullptr) vault->sqlite_store->checkpoint();
   log::info("stopped");

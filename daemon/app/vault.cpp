@@ -5,6 +5,7 @@
 #include "domain/data_keys.hpp"
 #include "store/postgres/pg_conninfo.hpp"
 #include "store/postgres/pg_store.hpp"
+#include "store/sqlite/backup.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -56,6 +57,8 @@ core::Result<DataDirLock> lock_data_dir(const std::filesystem::path& data_dir) {
 
 core::Status open_store(OpenVault& vault, const std::filesystem::path& data_dir, const StoreSpec& spec) {
   if (spec.is_sqlite()) {
+    // Under the lock nobody else is copying the vault: a backup copy still here outlived a daemon that died.
+    store::sqlite::remove_leftover_snapshots(data_dir);
     CSMS_TRY_ASSIGN(auto sqlite, store::sqlite::SqliteStore::open(data_dir / kDatabaseFile));
     vault.sqlite_store = sqlite.get();
     vault.store = std::move(sqlite);

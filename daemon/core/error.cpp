@@ -22,6 +22,7 @@ std::string_view errc_name(Errc code) {
     case Errc::kSystemStageNotDeletable: return "system_stage_not_deletable";
     case Errc::kStageLimitReached: return "stage_limit_reached";
     case Errc::kStageListTooLong: return "stage_list_too_long";
+    case Errc::kBusy: return "busy";
     case Errc::kUnavailable: return "unavailable";
     case Errc::kStorageFull: return "storage_full";
     case Errc::kCryptoFailure: return "crypto_failure";

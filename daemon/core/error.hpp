@@ -29,6 +29,7 @@ enum class Errc {
   kSystemStageNotDeletable,       ///< SYSCURRENT and SYSPREVIOUS cannot be removed
   kStageLimitReached,             ///< the operation would leave more than 12 stages on the secret
   kStageListTooLong,              ///< a version_stages list longer than 12
+  kBusy,                          ///< an operation that runs once at a time is already running (a vault backup)
   kUnavailable,                   ///< the database is busy or locked by another process
   kStorageFull,                   ///< the disk or the database size limit is reached
   kCryptoFailure,                 ///< sealing or opening a value failed (wrong key, tampered row)

@@ -1,12 +1,12 @@
-// backup_commands.cpp: `backup FILE` (an online copy through the daemon) and `restore-backup FILE --data-dir DIR`.
+// backup_commands.cpp: `backup FILE` (an online copy through the daemon, streamed to disk) and `restore-backup FILE --data-dir DIR`.
 #include "app/options.hpp"
 #include "app/vault.hpp"
 #include "crypto/sealer.hpp"
 #include "ctl/api_call.hpp"
 #include "ctl/args.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/download_file.hpp"
 #include "ctl/json_text.hpp"
-#include "ctl/value_io.hpp"
 #include "domain/key_rotation.hpp"
 #include "domain/master_key_check.hpp"
 #include "store/sqlite/backup.hpp"
@@ -26,8 +26,6 @@
 namespace csms::ctl {
 namespace {
 
-// A vault's database is small next to this; the whole copy is held in memory on both sides.
-constexpr std::uint64_t kMaxBackupBytes = 4ULL * 1024 * 1024 * 1024;
 constexpr std::string_view kSqliteMagic{"SQLite format 3\0", 16};
 
 // SQLite's page size from the file header (bytes 16-17, big-endian; 1 means 65536).
@@ -180,25 +178,30 @@ void remove_restored_files(const std::filesystem::path& dir) {
 }  // namespace
 
 core::Status backup(const Client& client, CommandArgs args) {
-  CSMS_TRY_ASSIGN(const ParsedArgs parsed, parse_args(args, {}, "backup"));
+  constexpr std::array kFlags = {FlagSpec{"--quiet", false}};
+  CSMS_TRY_ASSIGN(const ParsedArgs parsed, parse_args(args, kFlags, "backup"));
   if (parsed.positionals.size() != 1) return usage_error("backup: expected exactly one FILE to create");
   const std::string& file = parsed.positionals[0];
-  // Refuse an existing file before the daemon does any work.
+  // Refuse an existing file, or a directory that cannot take one, before the daemon does any work.
   if (std::error_code ec; std::filesystem::exists(std::filesystem::symlink_status(file, ec))) {
     return usage_error("backup: " + file + " already exists; csmsctl does not overwrite files");
   }
-  CSMS_TRY_ASSIGN(const Answer answer, client.request("POST", "/v1/csmsd/backup", nullptr, kMaxBackupBytes));
+  DownloadFile download(file, "backup", parsed.has("--quiet"));
+  CSMS_TRY(download.open());
+  // The daemon copies the whole vault before it answers: the wait for the answer's head is the copy's.
+  if (!parsed.has("--quiet")) std::fputs("csmsctl: backup: the daemon is copying the vault\n", stderr);
+  CSMS_TRY_ASSIGN(const Answer answer, client.stream("POST", "/v1/csmsd/backup", download));
   CSMS_TRY(check_status(answer));
-  const std::string_view bytes(answer.body.data(), answer.body.size());
-  if (!bytes.starts_with(kSqliteMagic)) {
+  if (!download.head().starts_with(kSqliteMagic)) {
     return core::make_error(core::Errc::kInternal, "the daemon's backup answer is not an SQLite database");
   }
-  CSMS_TRY(write_new_private_file(file, bytes));
-  const std::size_t pages = bytes.size() / page_size_of(bytes);
+  CSMS_TRY(download.publish());
+  const std::uint64_t bytes = download.received();
+  const std::uint64_t pages = bytes / page_size_of(download.head());
   std::fprintf(stderr,
-               "csmsctl: backup: %zu pages (%zu bytes) written to %s\n"
+               "csmsctl: backup: %llu pages (%llu bytes) written to %s\n"
                "csmsctl: the values in it stay sealed; the master key is NOT in it: back the key up separately\n",
-               pages, bytes.size(), file.c_str());
+               static_cast<unsigned long long>(pages), static_cast<unsigned long long>(bytes), file.c_str());
   return core::ok();
 }
 

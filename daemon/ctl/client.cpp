@@ -10,6 +10,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -56,19 +58,8 @@ class Exchange {
   }
 
   core::Result<Answer> run(Request& request) {
+    CSMS_TRY_ASSIGN(const error_code write_ec, send(request));
     error_code ec;
-    CSMS_TRY(step("connect", ec, [&](auto done) { socket_.async_connect(to_endpoint(target_), done); }));
-    if (ec) {
-      return unreachable("cannot reach csmsd at " + target_.describe() + ": " + ec.message() +
-                         " (is it running? --socket, --data-dir or --url say where it listens)");
-    }
-
-    CSMS_TRY(step("send", ec, [&](auto done) {
-      http::async_write(socket_, request, [done](error_code e, std::size_t) { done(e); });
-    }));
-    // A daemon may answer (401, 413) before reading the whole request and then close; try to read that answer.
-    const error_code write_ec = ec;
-
     http::response_parser<SecureBody> parser;
     parser.body_limit(body_limit_);
     CSMS_TRY(step("receive", ec, [&](auto done) {
@@ -82,9 +73,72 @@ class Exchange {
     return Answer{response.result_int(), std::move(response.body())};
   }
 
+  // The same exchange with the body of a 2xx answer handed to `sink` a read buffer at a time; each wait has a
+  // deadline of its own.
+  core::Result<Answer> run_streamed(Request& request, BodySink& sink) {
+    CSMS_TRY_ASSIGN(const error_code write_ec, send(request));
+    error_code ec;
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(boost::none);  // what is held at once is the chunk below, whatever the answer's size
+    restart_deadline();
+    CSMS_TRY(step("receive", ec, [&](auto done) {
+      http::async_read_header(socket_, buffer_, parser, [done](error_code e, std::size_t) { done(e); });
+    }));
+    if (ec) {
+      const error_code& cause = write_ec ? write_ec : ec;
+      return unreachable("no answer from csmsd at " + target_.describe() + ": " + cause.message());
+    }
+    const unsigned status = parser.get().result_int();
+    const bool success = status / 100 == 2;
+    if (success) {
+      const auto length = parser.content_length();
+      CSMS_TRY(sink.begin(length ? std::optional<std::uint64_t>(*length) : std::nullopt));
+    }
+    core::SecureString error_body;
+    std::vector<char, core::WipingAllocator<char>> chunk(kStreamChunkBytes);
+    while (!parser.is_done()) {
+      parser.get().body().data = chunk.data();
+      parser.get().body().size = chunk.size();
+      restart_deadline();
+      CSMS_TRY(step("receive", ec, [&](auto done) {
+        http::async_read(socket_, buffer_, parser, [done](error_code e, std::size_t) { done(e); });
+      }));
+      if (ec == http::error::need_buffer) ec = {};  // the chunk is full: hand it on and read on
+      if (ec) return unreachable("the answer from csmsd at " + target_.describe() + " broke off: " + ec.message());
+      const std::string_view piece(chunk.data(), chunk.size() - parser.get().body().size);
+      if (success) {
+        CSMS_TRY(sink.write(piece));
+      } else if (error_body.size() + piece.size() <= kDefaultBodyLimit) {
+        error_body.append(piece.data(), piece.size());
+      } else {
+        return unreachable("the error answer from csmsd at " + target_.describe() + " is too large");
+      }
+    }
+    return Answer{status, std::move(error_body)};
+  }
+
  private:
+  static constexpr std::size_t kStreamChunkBytes = 64 * 1024;
+
   static core::Error unreachable(std::string detail) {
     return core::make_error(core::Errc::kUnavailable, std::move(detail));
+  }
+
+  void restart_deadline() { deadline_ = std::chrono::steady_clock::now() + timeout_; }
+
+  // Connects and writes the request. An error when either cannot finish; a failed write is returned as a value,
+  // since the daemon may have answered (401, 413) before reading the whole request and then closed.
+  core::Result<error_code> send(Request& request) {
+    error_code ec;
+    CSMS_TRY(step("connect", ec, [&](auto done) { socket_.async_connect(to_endpoint(target_), done); }));
+    if (ec) {
+      return unreachable("cannot reach csmsd at " + target_.describe() + ": " + ec.message() +
+                         " (is it running? --socket, --data-dir or --url say where it listens)");
+    }
+    CSMS_TRY(step("send", ec, [&](auto done) {
+      http::async_write(socket_, request, [done](error_code e, std::size_t) { done(e); });
+    }));
+    return ec;
   }
 
   // Starts one operation and runs it to completion or to the deadline; its own error lands in `ec`.
@@ -152,6 +206,30 @@ void sign(Request& request, const AccessKey& key) {
                                  std::string_view(key.secret_key.data(), key.secret_key.size()), signed_headers));
 }
 
+// The request as every command sends it: Host, one connection per request, the token or the SDK signature.
+Request prepare(const Target& target, const std::optional<core::SecureString>& token,
+                const std::optional<AccessKey>& access_key, std::string_view method, std::string_view path,
+                const core::SecureString* body) {
+  Request request;
+  request.method_string(method);
+  request.target(path);
+  request.version(11);
+  request.set(http::field::host,
+              target.kind == Target::Kind::kUnix ? std::string("localhost") : target.host + ":" +
+                                                                                  std::to_string(target.port));
+  request.set(http::field::user_agent, "csmsctl/0.1.0");
+  request.set(http::field::accept, "application/json");
+  request.set(http::field::connection, "close");
+  if (token) request.set("X-Auth-Token", std::string_view(token->data(), token->size()));
+  if (body) {
+    request.set(http::field::content_type, "application/json;charset=UTF-8");
+    request.body() = *body;
+  }
+  request.prepare_payload();
+  if (access_key) sign(request, *access_key);
+  return request;
+}
+
 }  // namespace
 
 Client::Client(Target target, std::optional<core::SecureString> token, std::chrono::milliseconds timeout,
@@ -160,24 +238,13 @@ Client::Client(Target target, std::optional<core::SecureString> token, std::chro
 
 core::Result<Answer> Client::request(std::string_view method, std::string_view path,
                                      const core::SecureString* body, std::uint64_t body_limit) const {
-  Request request;
-  request.method_string(method);
-  request.target(path);
-  request.version(11);
-  request.set(http::field::host,
-              target_.kind == Target::Kind::kUnix ? std::string("localhost") : target_.host + ":" +
-                                                                                   std::to_string(target_.port));
-  request.set(http::field::user_agent, "csmsctl/0.1.0");
-  request.set(http::field::accept, "application/json");
-  request.set(http::field::connection, "close");
-  if (token_) request.set("X-Auth-Token", std::string_view(token_->data(), token_->size()));
-  if (body) {
-    request.set(http::field::content_type, "application/json;charset=UTF-8");
-    request.body() = *body;
-  }
-  request.prepare_payload();
-  if (access_key_) sign(request, *access_key_);
+  Request request = prepare(target_, token_, access_key_, method, path, body);
   return Exchange(target_, timeout_, body_limit).run(request);
+}
+
+core::Result<Answer> Client::stream(std::string_view method, std::string_view path, BodySink& sink) const {
+  Request request = prepare(target_, token_, access_key_, method, path, nullptr);
+  return Exchange(target_, timeout_, kDefaultBodyLimit).run_streamed(request, sink);
 }
 
 }  // namespace csms::ctl

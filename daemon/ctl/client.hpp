@@ -28,6 +28,16 @@ struct Answer {
   core::SecureString body;
 };
 
+/// Where a streamed answer's body goes (Client::stream), a piece at a time as it arrives.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  /// Once, when a 2xx answer's head has arrived: its Content-Length, or nullopt when it declares none.
+  virtual core::Status begin(std::optional<std::uint64_t> length) = 0;
+  /// Each piece of the body in order (at most a read buffer's worth); an error abandons the exchange.
+  virtual core::Status write(std::string_view bytes) = 0;
+};
+
 /// Sends each request on a connection of its own (`Connection: close`): a command makes few requests, and a fresh
 /// connection never meets one the daemon closed for idleness. Every request, connect included, has one deadline.
 class Client {
@@ -41,6 +51,12 @@ class Client {
   core::Result<Answer> request(std::string_view method, std::string_view path,
                                const core::SecureString* body = nullptr,
                                std::uint64_t body_limit = kDefaultBodyLimit) const;
+
+  /// Like request() without a body, except that a 2xx answer's body goes to `sink` as it arrives rather than into
+  /// memory (the Answer's body is then empty), and the timeout bounds each wait for the daemon (connecting, the
+  /// answer's head, each piece of the body) rather than the whole exchange, so a large answer may take longer
+  /// while it keeps flowing. Any other answer is returned whole, as request() would.
+  core::Result<Answer> stream(std::string_view method, std::string_view path, BodySink& sink) const;
 
   const Target& target() const { return target_; }
 

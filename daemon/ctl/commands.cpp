@@ -58,10 +58,11 @@ constexpr std::array kCommands = {
             "      to --output FILE, created 0600 (never overwritten)"},
     Command{"", "import", import_secrets, "--plaintext [--format env|json] [FILE] [--project ID]",
             "read an export (FILE or stdin): a new secret for each missing name, else a new SYSCURRENT version"},
-    Command{"", "backup", backup, "FILE",
+    Command{"", "backup", backup, "FILE [--quiet]",
             "an online copy of the whole vault (admin of every project), taken by the daemon while it keeps\n"
-            "      serving, written to FILE (created 0600); values stay sealed and the master key is NOT in\n"
-            "      it: back the key up separately. SQLite vaults only: back a PostgreSQL store up with pg_dump"},
+            "      serving, streamed to FILE (created 0600, present only once complete; progress on stderr\n"
+            "      unless --quiet); values stay sealed and the master key is NOT in it: back the key up separately.\n"
+            "      SQLite vaults only: back a PostgreSQL store up with pg_dump"},
     Command{"", "restore-backup", restore_backup, "FILE --data-dir NEWDIR --master-key SPEC",
             "restore a backup into a new (absent or empty) data directory, offline: copies it, runs PRAGMA\n"
             "      integrity_check and opens every value with the master key (SPEC as for csmsd --master-key);\n"

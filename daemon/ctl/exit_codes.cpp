@@ -24,6 +24,7 @@ ExitCode exit_code_for(const core::Error& error) {
     case core::Errc::kSystemStageNotDeletable:
     case core::Errc::kStageLimitReached:
     case core::Errc::kStageListTooLong:
+    case core::Errc::kBusy:
     case core::Errc::kStorageFull:
     case core::Errc::kCryptoFailure:
     case core::Errc::kInternal: return kExitFailure;

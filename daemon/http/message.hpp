@@ -1,11 +1,13 @@
 // message.hpp: the transport-neutral Request and Response the API layer sees (no Beast types).
 #pragma once
 
+#include "core/unique_fd.hpp"
 #include "core/wiping_allocator.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,12 +66,23 @@ struct Request {
   }
 };
 
+/// A body too large to hold in memory (a whole-vault backup): the session sends `size` bytes of `file`, read from
+/// offset 0 a chunk at a time as the connection takes them, then drops this (closing the file). `hold` is released
+/// at the same moment, so whatever it guards lasts exactly as long as the transfer.
+struct FileBody {
+  core::UniqueFd file;
+  std::uint64_t size = 0;
+  std::shared_ptr<void> hold;
+};
+
 struct Response {
   unsigned status = 200;
   core::SecureString body;
   /// Sent only when the body is not empty.
   std::string content_type = "application/json;charset=UTF-8";
   HeaderList headers;
+  /// When set, the body comes from this file and `body` is ignored; ordinary responses never set it.
+  std::shared_ptr<FileBody> file_body = nullptr;
 };
 
 /// Transport-level failures the session detects before any route is involved.

@@ -1,6 +1,7 @@
 // session.cpp: one connection's request loop (TLS handshake, read with limits and timeout, dispatch, write, keep-alive).
 #include "http/server.hpp"
 
+#include "http/file_response.hpp"
 #include "http/streams.hpp"
 #include "http/wire.hpp"
 #include "log/log.hpp"
@@ -161,6 +162,13 @@ net::awaitable<void> Server::run_session(Stream stream, Peer peer, LiveSession l
       response = handler_.internal_error(request_id);
     }
     const bool keep_alive = client_keep_alive && !draining_;
+    if (response.file_body) {
+      // Rare (a whole-vault backup) and kept out of the ordinary path below.
+      const bool sent = co_await write_file_response(stream, transport, std::move(response), version, keep_alive,
+                                                     request_id, limits_.idle_timeout);
+      if (!sent || !keep_alive) break;
+      continue;
+    }
     auto message = to_message(std::move(response), version, keep_alive, request_id);
     transport.expires_after(limits_.idle_timeout);
     auto [write_error, written] = co_await bhttp::async_write(stream, message, net::as_tuple(net::use_awaitable));

@@ -84,17 +84,40 @@ std::optional<std::uint64_t> declared_body_length(const RequestParser& parser) {
   return *length;
 }
 
-WireResponse to_message(Response&& response, unsigned version, bool keep_alive, const std::string& request_id) {
-  WireResponse message{static_cast<bhttp::status>(response.status), version};
+namespace {
+
+// The headers every response carries, whatever its body.
+template <class Message>
+void set_common_headers(Message& message, const Response& response, const std::string& request_id) {
   message.set(bhttp::field::server, "csmsd");
   message.set("X-Request-Id", request_id);
   for (const auto& [name, value] : response.headers) message.set(name, value);
+}
+
+}  // namespace
+
+WireResponse to_message(Response&& response, unsigned version, bool keep_alive, const std::string& request_id) {
+  WireResponse message{static_cast<bhttp::status>(response.status), version};
+  set_common_headers(message, response, request_id);
   if (!response.body.empty()) message.set(bhttp::field::content_type, response.content_type);
   message.body() = std::move(response.body);
   message.keep_alive(keep_alive);
   message.prepare_payload();
   // RFC 9110 8.6: no Content-Length on 204.
   if (response.status == 204) message.erase(bhttp::field::content_length);
+  return message;
+}
+
+WireFileResponse to_file_message(const Response& response, unsigned version, bool keep_alive,
+                                 const std::string& request_id) {
+  WireFileResponse message{static_cast<bhttp::status>(response.status), version};
+  set_common_headers(message, response, request_id);
+  message.set(bhttp::field::content_type, response.content_type);
+  message.keep_alive(keep_alive);
+  message.content_length(response.file_body->size);
+  message.body().data = nullptr;
+  message.body().size = 0;
+  message.body().more = true;
   return message;
 }
 

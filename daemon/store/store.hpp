@@ -6,6 +6,7 @@
 #include "core/events.hpp"
 #include "core/model.hpp"
 #include "core/tags.hpp"
+#include "core/unique_fd.hpp"
 #include "core/wiping_allocator.hpp"
 #include "store/write_queue.hpp"
 
@@ -210,9 +211,13 @@ class Transaction {
   virtual core::Status commit() = 0;
 };
 
-/// A copy of the whole database file as of one commit (values still sealed; the master key is not in it).
+/// A copy of the whole database file as of one commit (values still sealed; the master key is not in it), in a file
+/// that no longer has a name: reading `file` from offset 0 gives its `size` bytes, and closing it frees the space.
+/// An open file rather than the bytes, so that neither the store nor whoever sends the copy on holds a vault-sized
+/// buffer, and nothing is left on disk however the caller ends.
 struct Snapshot {
-  core::SecureString bytes;
+  core::UniqueFd file;
+  std::uint64_t size = 0;
   std::int64_t pages = 0;
 };
 
@@ -236,7 +241,8 @@ class Store {
   virtual void submit_write(WriteJob job) = 0;
 
   /// Copies the whole database while reads and writes go on (a whole-vault backup). Slow for a large vault: call
-  /// it outside any transaction and off the writer thread.
+  /// it outside any transaction, off the writer thread and off the threads serving connections (the API runs it on
+  /// its background thread). A store that cannot copy itself (PostgreSQL: use pg_dump) answers an error saying so.
   virtual core::Result<Snapshot> snapshot() = 0;
 
   /// Whether this process may run the vault's background work (pruning, scheduled deletion, rotation, expiry and

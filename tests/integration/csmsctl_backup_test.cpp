@@ -1,5 +1,7 @@
 // csmsctl_backup_test.cpp: whole-vault backup through the daemon while writers write, restore-backup into a new
 // data directory, and a fresh daemon on it serving every value acknowledged before the backup began.
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -14,6 +16,46 @@
 #include "temp_dir.hpp"
 
 using namespace csms_it;
+
+namespace {
+
+// `count` secrets of 32 KiB of letters each: a vault of several MiB, far more than one chunk of the transfer.
+void fill_large(const Daemon& daemon, int count) {
+  auto client = daemon.client();
+  for (int i = 0; i < count; ++i) create_secret(client, "large-" + std::to_string(i), std::string(32768, static_cast<char>('a' + i % 26)));
+}
+
+std::vector<std::string> lines_with(const std::string& text, std::string_view needle) {
+  std::vector<std::string> found;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string line = text.substr(start, end - start);
+    if (line.find(needle) != std::string::npos) found.push_back(line);
+    start = end + 1;
+  }
+  return found;
+}
+
+// Sets a resource's soft limit for the life of this object (children inherit it), then puts it back.
+class SoftLimit {
+ public:
+  SoftLimit(int resource, rlim_t value) : resource_(resource) {
+    REQUIRE(::getrlimit(resource_, &saved_) == 0);
+    rlimit changed = saved_;
+    changed.rlim_cur = value;
+    REQUIRE(::setrlimit(resource_, &changed) == 0);
+  }
+  ~SoftLimit() { ::setrlimit(resource_, &saved_); }
+  SoftLimit(const SoftLimit&) = delete;
+  SoftLimit& operator=(const SoftLimit&) = delete;
+
+ private:
+  int resource_;
+  rlimit saved_{};
+};
+
+}  // namespace
 
 TEST_CASE("csmsctl: a backup taken under writes restores every acknowledged value", "[integration][csmsctl][sqlite-only]") {
   Daemon source(no_prune());
@@ -139,6 +181,77 @@ TEST_CASE("csmsctl: backup needs an admin of every project, restore-backup the r
   CHECK(run_ctl({"restore-backup", junk.string(), "--data-dir", (target / "v2").string(), "--master-key",
                  "file:" + (daemon.data_dir() / "master.key").string()})
             .status == 2);
+}
+
+TEST_CASE("csmsctl: backup reports progress on stderr as a multi-MiB vault streams in, none with --quiet",
+          "[integration][csmsctl][sqlite-only]") {
+  Daemon daemon(no_prune());
+  fill_large(daemon, 160);  // about 5 MiB
+  const std::filesystem::path file = daemon.temp_dir() / "vault.backup";
+  const CtlRun run = ctl(daemon, {"backup", file.string()});
+  INFO(run);
+  REQUIRE(run.status == 0);
+  const auto size = std::filesystem::file_size(file);
+  REQUIRE(size > 4 * 1024 * 1024);
+  // A line each 5% or MiB (whichever is more) of "N of TOTAL bytes (P%)", then the last one saying done.
+  const auto progress = lines_with(run.err, " of " + std::to_string(size) + " bytes (");
+  CHECK(progress.size() >= 4);
+  REQUIRE_FALSE(progress.empty());
+  CHECK(progress.front().find("csmsctl: backup: 0 of ") == 0);
+  CHECK(progress.back() == "csmsctl: backup: " + std::to_string(size) + " of " + std::to_string(size) +
+                               " bytes (100%), done");
+  CHECK(contains(run.err, "master key is NOT in it"));
+  struct stat info {};
+  REQUIRE(::stat(file.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+
+  const std::filesystem::path quiet_file = daemon.temp_dir() / "quiet.backup";
+  const CtlRun quiet = ctl(daemon, {"backup", quiet_file.string(), "--quiet"});
+  INFO(quiet);
+  REQUIRE(quiet.status == 0);
+  CHECK(lines_with(quiet.err, " bytes (").empty());
+  CHECK(contains(quiet.err, "master key is NOT in it"));
+  CHECK(std::filesystem::file_size(quiet_file) > 4 * 1024 * 1024);
+}
+
+TEST_CASE("csmsctl: a backup killed or failing part-way leaves no file at FILE and no copy beside the database",
+          "[integration][csmsctl][sqlite-only]") {
+  Daemon daemon(no_prune());
+  fill_large(daemon, 96);  // about 3 MiB
+  const std::filesystem::path directory = daemon.temp_dir() / "backups";
+  std::filesystem::create_directory(directory);
+  const std::filesystem::path file = directory / "vault.backup";
+  // Writes past 1 MiB fail: with SIGXFSZ's default action csmsctl is killed part-way, as by any signal; with the
+  // signal ignored (inherited through exec) its write fails with EFBIG and it gives up.
+  const bool killed = GENERATE(true, false);
+  INFO((killed ? "killed by SIGXFSZ" : "EFBIG"));
+  CtlRun run;
+  {
+    const SoftLimit no_core(RLIMIT_CORE, 0);
+    const SoftLimit small_files(RLIMIT_FSIZE, 1024 * 1024);
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    struct sigaction saved {};
+    if (!killed) ::sigaction(SIGXFSZ, &ignore, &saved);
+    run = ctl(daemon, {"backup", file.string()});
+    if (!killed) ::sigaction(SIGXFSZ, &saved, nullptr);
+  }
+  INFO(run);
+  if (killed) {
+    CHECK(run.status == 128 + SIGXFSZ);
+  } else {
+    CHECK(run.status == 1);
+    CHECK(contains(run.err, "cannot write the backup"));
+  }
+  CHECK(contains(run.err, "csmsctl: backup: 0 of "));  // it had started receiving
+  CHECK(std::filesystem::is_empty(directory));       // neither FILE nor a temporary one
+  // The daemon let its copy go with the connection, and takes the next backup.
+  for (const auto& entry : std::filesystem::directory_iterator(daemon.data_dir())) {
+    CHECK_FALSE(entry.path().filename().string().starts_with(".csmsd-backup-"));
+  }
+  CHECK(poll_until([&] { return ctl(daemon, {"backup", file.string(), "--quiet"}).status == 0; },
+                   std::chrono::seconds(30)));
+  CHECK(std::filesystem::file_size(file) > 2 * 1024 * 1024);
 }
 
 TEST_CASE("csmsctl: backup of a PostgreSQL vault is refused with a pointer to pg_dump", "[integration][csmsctl][postgres]") {

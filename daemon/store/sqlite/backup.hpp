@@ -25,6 +25,10 @@ using CopyProgressFn = std::function<void(const CopyProgress&)>;
 core::Result<CopyProgress> copy_database(const std::filesystem::path& source, const std::filesystem::path& destination,
                                          const CopyProgressFn& progress = {});
 
+/// Removes copies SqliteStore::snapshot left in `directory` (the data directory) when the process died during a
+/// copy. Only for whoever holds the data directory's lock (app::open_vault), so no copy is under way.
+void remove_leftover_snapshots(const std::filesystem::path& directory);
+
 /// `PRAGMA integrity_check` of the database `file`: ok, or kInternal with SQLite's first complaints.
 core::Status check_integrity(const std::filesystem::path& file);
 

@@ -1,11 +1,11 @@
-// snapshot.cpp: SqliteStore::snapshot: an online copy into a private temporary file, read back into memory.
+// snapshot.cpp: SqliteStore::snapshot: an online copy into a private temporary file, handed back open and unnamed.
 #include "store/sqlite/backup.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <cerrno>
 #include <cstring>
-#include <new>
 #include <string>
+#include <system_error>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,10 +14,13 @@
 namespace csms::store::sqlite {
 namespace {
 
-// Removes the temporary copy (and any journal SQLite left beside it) however the snapshot ends.
-struct TemporaryFile {
+constexpr std::string_view kSnapshotPrefix = ".csmsd-backup-";
+
+// Removes the temporary copy's name (and any journal SQLite left beside it) however the snapshot ends; an open
+// descriptor keeps the copy itself readable until it is closed.
+struct TemporaryName {
   std::string path;
-  ~TemporaryFile() {
+  ~TemporaryName() {
     if (path.empty()) return;
     ::unlink(path.c_str());
     ::unlink((path + "-journal").c_str());
@@ -32,46 +35,39 @@ core::Error io_error(const std::string& what) {
 
 }  // namespace
 
+void remove_leftover_snapshots(const std::filesystem::path& directory) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(directory, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().starts_with(kSnapshotPrefix)) {
+      std::error_code ignored;
+      std::filesystem::remove(it->path(), ignored);
+    }
+  }
+}
+
 core::Result<Snapshot> SqliteStore::snapshot() {
   // The copy goes into the daemon's own (0700) data directory, never to a path a caller names: the daemon writes
   // nothing outside the directory it owns, and mkstemp creates the file 0600 under a name nobody can predict.
-  TemporaryFile copy;
-  std::string pattern = (file_.parent_path() / ".csmsd-backup-XXXXXX").string();
-  const int fd = ::mkstemp(pattern.data());
-  if (fd < 0) return io_error("cannot create a backup file in " + file_.parent_path().string());
+  // SQLite copies by name, so the name lives for the copy; a crash meanwhile leaves it for the next start to remove
+  // (remove_leftover_snapshots).
+  TemporaryName copy;
+  std::string pattern = (file_.parent_path() / (std::string(kSnapshotPrefix) + "XXXXXX")).string();
+  const int created = ::mkstemp(pattern.data());
+  if (created < 0) return io_error("cannot create a backup file in " + file_.parent_path().string());
   copy.path = pattern;
-  ::close(fd);
+  ::close(created);
 
   CSMS_TRY_ASSIGN(const CopyProgress copied, copy_database(file_, copy.path));
 
-  const int in = ::open(copy.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return io_error("cannot read the backup copy " + copy.path);
-  struct stat info {};
-  if (::fstat(in, &info) != 0) {
-    ::close(in);
-    return io_error("cannot read the backup copy " + copy.path);
-  }
   Snapshot snapshot;
+  snapshot.file.reset(::open(copy.path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!snapshot.file) return io_error("cannot read the backup copy " + copy.path);
+  // From here only the descriptor reaches the copy: the name goes now, not when the caller has sent it.
+  ::unlink(copy.path.c_str());
+  struct stat info {};
+  if (::fstat(snapshot.file.get(), &info) != 0) return io_error("cannot read the backup copy " + copy.path);
+  snapshot.size = static_cast<std::uint64_t>(info.st_size);
   snapshot.pages = copied.pages_total;
-  try {
-    snapshot.bytes.resize(static_cast<std::size_t>(info.st_size));
-  } catch (const std::bad_alloc&) {
-    // With all memory locked (mlockall) a large copy may not fit under RLIMIT_MEMLOCK: an error, not a crash.
-    ::close(in);
-    return core::make_error(core::Errc::kInternal, "no memory for a backup of " + std::to_string(info.st_size) +
-                                                       " bytes");
-  }
-  std::size_t filled = 0;
-  while (filled < snapshot.bytes.size()) {
-    const ssize_t n = ::read(in, snapshot.bytes.data() + filled, snapshot.bytes.size() - filled);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(in);
-      return io_error("cannot read the backup copy " + copy.path);
-    }
-    filled += static_cast<std::size_t>(n);
-  }
-  ::close(in);
   return snapshot;
 }
 

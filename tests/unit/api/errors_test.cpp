@@ -33,6 +33,7 @@ TEST_CASE("every Errc maps to the status and code of docs/api-decisions.md", "[u
       {Errc::kSystemStageNotDeletable, 400, "CSMS.0105"},
       {Errc::kStageLimitReached, 400, "CSMS.0203"},
       {Errc::kStageListTooLong, 400, "CSMS.0204"},
+      {Errc::kBusy, 409, "CSMS.0003"},
       {Errc::kUnavailable, 500, "CSMS.0001"},
       {Errc::kStorageFull, 500, "CSMS.0001"},
       {Errc::kCryptoFailure, 500, "CSMS.0001"},

@@ -41,7 +41,7 @@ TEST_CASE("every Errc has a distinct name", "[unit][core][error]") {
                       Errc::kAlreadyExists, Errc::kSecretPendingDeletion, Errc::kSecretNotEnabled,
                       Errc::kSecretAlreadyPendingDeletion, Errc::kSecretNotPendingDeletion,
                       Errc::kSystemStageNotDeletable, Errc::kStageLimitReached, Errc::kStageListTooLong,
-                      Errc::kUnavailable, Errc::kStorageFull, Errc::kCryptoFailure, Errc::kInternal};
+                      Errc::kBusy, Errc::kUnavailable, Errc::kStorageFull, Errc::kCryptoFailure, Errc::kInternal};
   std::set<std::string> names;
   for (Errc code : all) {
     const std::string name(csms::core::errc_name(code));

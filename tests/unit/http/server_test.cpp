@@ -18,6 +18,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <future>
 #include <memory>
@@ -28,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,10 +64,27 @@ class RecordingHandler : public http::RequestHandler {
           net::use_awaitable);
     }
     http::Response response;
+    if (!file_content.empty()) {
+      // An unnamed file, as a whole-vault backup's copy is by the time it is sent.
+      csms::core::UniqueFd file(::open(std::filesystem::temp_directory_path().c_str(), O_TMPFILE | O_RDWR, 0600));
+      if (!file || ::write(file.get(), file_content.data(), file_content.size()) !=
+                       static_cast<ssize_t>(file_content.size())) {
+        response.status = 599;
+        co_return response;
+      }
+      response.content_type = "application/octet-stream";
+      auto hold = std::shared_ptr<void>(nullptr, [released = file_holds_released](void*) { ++*released; });
+      response.file_body = std::make_shared<http::FileBody>(http::FileBody{std::move(file), file_content.size(), hold});
+      co_return response;
+    }
     const std::string size = std::to_string(request.body.size());
     response.body.assign(size.begin(), size.end());
     co_return response;
   }
+  /// When not empty, every answer is this, streamed from a file (Response::file_body).
+  std::string file_content;
+  /// Counts the file bodies whose hold was released (sent or abandoned).
+  std::shared_ptr<std::atomic<int>> file_holds_released = std::make_shared<std::atomic<int>>(0);
   /// When set, each request waits `hold` on this context's thread before it is answered.
   net::io_context* hop = nullptr;
   std::chrono::milliseconds hold{0};
@@ -225,6 +244,39 @@ TEST_CASE("a TLS listener is named tls:, serves over TLS and drains", "[unit][ht
     CHECK(peers[i].address.starts_with("127.0.0.1:"));
   }
   CHECK_FALSE(peers[3].tls);
+}
+
+TEST_CASE("a file body streams in chunks with its Content-Length, keeps the connection and releases its hold",
+          "[unit][http][server]") {
+  TempDir dir("csmsd-unit-server");
+  const auto ca = csms_test::make_test_ca(dir.path());
+  auto context = http::make_tls_context(ca.server_chain, ca.server_key);
+  REQUIRE(context.has_value());
+  RunningServer running;
+  // Several chunks and a partial last one.
+  std::string content;
+  for (std::size_t i = 0; content.size() < 3 * 64 * 1024 + 123; ++i) content += std::to_string(i) + ",";
+  running.handler.file_content = content;
+  REQUIRE(running.server.listen_unix(dir / "s.sock").has_value());
+  REQUIRE(running.server.listen_tcp("127.0.0.1", 0, false, *context).has_value());
+  running.run();
+  Endpoint tls = Endpoint::tcp("127.0.0.1", port_of(running.server.endpoints()[1]));
+  tls.tls_ca_file = ca.ca_cert;
+  for (const Endpoint& endpoint : {Endpoint::unix_socket(dir / "s.sock"), tls}) {
+    HttpClient client(endpoint);
+    for (int round = 0; round < 2; ++round) {
+      const auto response = client.get("/");
+      REQUIRE(response.status == 200);
+      CHECK(response.header("Content-Length") == std::optional<std::string>(std::to_string(content.size())));
+      CHECK(response.header("Content-Type") == std::optional<std::string>("application/octet-stream"));
+      CHECK(response.body == content);
+      CHECK(response.keep_alive);
+    }
+    CHECK(client.connections_opened() == 1);
+  }
+  running.drain();
+  // Every file body was let go (its file closed, its hold released) once sent.
+  CHECK(running.handler.file_holds_released->load() == 4);
 }
 
 TEST_CASE("connections are spread over the session threads, and a drain closes idle ones on every thread",

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <string>
 
+#include <unistd.h>
+
 namespace {
 
 using csms::store::TransactionMode;
@@ -92,18 +94,39 @@ TEST_CASE("check_integrity refuses a damaged database", "[store][backup]") {
   CHECK(damaged.error().detail.find("integrity_check") != std::string::npos);
 }
 
-TEST_CASE("SqliteStore::snapshot answers the database and leaves no file behind", "[store][backup]") {
+TEST_CASE("SqliteStore::snapshot answers the database as an open file with no name left behind", "[store][backup]") {
   csms::unit::TempDir dir;
   auto store = expect_ok(csms::store::sqlite::SqliteStore::open(dir / "vault.db"));
   fill(*store, 10);
-  const auto snapshot = expect_ok(store->snapshot());
+  auto snapshot = expect_ok(store->snapshot());
   CHECK(snapshot.pages > 0);
-  CHECK(std::string_view(snapshot.bytes.data(), 16) == std::string_view("SQLite format 3\0", 16));
+  REQUIRE(snapshot.file);
+  // The name is gone while the copy is still open: nothing to clean up however its reader ends.
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
     CHECK_FALSE(entry.path().filename().string().starts_with(".csmsd-backup-"));
   }
-  std::ofstream(dir / "snap.db", std::ios::binary).write(snapshot.bytes.data(),
-                                                         static_cast<std::streamsize>(snapshot.bytes.size()));
+  std::string bytes(snapshot.size, '\0');
+  std::size_t filled = 0;
+  while (filled < bytes.size()) {
+    const ssize_t n = ::pread(snapshot.file.get(), bytes.data() + filled, bytes.size() - filled,
+                              static_cast<off_t>(filled));
+    REQUIRE(n > 0);
+    filled += static_cast<std::size_t>(n);
+  }
+  CHECK(::pread(snapshot.file.get(), bytes.data(), 1, static_cast<off_t>(bytes.size())) == 0);  // exactly `size`
+  CHECK(bytes.starts_with(std::string_view("SQLite format 3\0", 16)));
+  std::ofstream(dir / "snap.db", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   expect_ok(csms::store::sqlite::check_integrity(dir / "snap.db"));
   CHECK(has_secret(dir / "snap.db", "s9"));
+}
+
+TEST_CASE("remove_leftover_snapshots removes the copies a dead daemon left and nothing else", "[store][backup]") {
+  csms::unit::TempDir dir;
+  std::ofstream(dir / ".csmsd-backup-AbC123") << "half a copy";
+  std::ofstream(dir / ".csmsd-backup-AbC123-journal") << "its journal";
+  std::ofstream(dir / "csmsd.db") << "the vault";
+  csms::store::sqlite::remove_leftover_snapshots(dir.path());
+  CHECK_FALSE(std::filesystem::exists(dir / ".csmsd-backup-AbC123"));
+  CHECK_FALSE(std::filesystem::exists(dir / ".csmsd-backup-AbC123-journal"));
+  CHECK(std::filesystem::exists(dir / "csmsd.db"));
 }
