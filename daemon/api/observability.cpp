@@ -42,6 +42,11 @@ void write_daemon_counters(metrics::ExpositionWriter& out, const metrics::Daemon
   out.sample("csmsd_pruned_versions_total", {}, daemon.pruned_versions.load(std::memory_order_relaxed));
   out.family("csmsd_memory_locked", "gauge", "1 when the daemon's memory is locked against swapping, else 0.");
   out.sample("csmsd_memory_locked", {}, std::uint64_t{daemon.memory_locked.load(std::memory_order_relaxed) ? 1u : 0u});
+  out.family("csmsd_background_lease_held", "gauge",
+             "1 when this instance runs the vault's background work (pruning, scheduled deletion, expiry, rotation, "
+             "notifications), else 0; one instance of several sharing a PostgreSQL vault.");
+  out.sample("csmsd_background_lease_held", {},
+             std::uint64_t{daemon.background_lease_held.load(std::memory_order_relaxed) ? 1u : 0u});
   out.family("csmsd_build_info", "gauge", "Always 1; the labels name the build.");
   out.sample("csmsd_build_info", {{"version", daemon.version}}, std::uint64_t{1});
 }

@@ -17,8 +17,8 @@ void log_failure(std::string_view what, const core::Error& error) {
 
 EventWorker::EventWorker(domain::EventService& events, domain::RotationService& rotation,
                          domain::NotificationSink& sink, std::chrono::milliseconds check_interval,
-                         std::chrono::milliseconds poll)
-    : events_(events), rotation_(rotation), sink_(sink), check_interval_(check_interval), poll_(poll) {}
+                         std::chrono::milliseconds poll, BackgroundLease* lease)
+    : events_(events), rotation_(rotation), sink_(sink), check_interval_(check_interval), poll_(poll), lease_(lease) {}
 
 EventWorker::~EventWorker() { stop(); }
 
@@ -54,6 +54,9 @@ void EventWorker::run() {
 }
 
 void EventWorker::run_step(bool check_due) {
+  // A skipped check is not made up later: the instance that holds the lease made it (expiries and due rotations are
+  // read from the database, so whoever checks next finds the same work).
+  if (lease_ != nullptr && !lease_->held()) return;
   if (check_due) {
     if (auto expired = events_.announce_expiries(); !expired) {
       log_failure("version expiry check failed", expired.error());

@@ -2,6 +2,7 @@
 // notifications, so none of that runs on a request thread or inside a write batch.
 #pragma once
 
+#include "app/background_lease.hpp"
 #include "domain/event_service.hpp"
 #include "domain/rotation_service.hpp"
 
@@ -16,9 +17,11 @@ class EventWorker {
  public:
   /// Every `check_interval`: the version-expiry check and the auto-rotation check. Every `poll` (and right after
   /// each check): run RUNNING rotation tasks and deliver PENDING notifications.
+  /// `lease`, when given, is asked before each step: only the instance holding the background lease does any of
+  /// this (two instances would deliver a notification twice and announce an expiry twice).
   EventWorker(domain::EventService& events, domain::RotationService& rotation, domain::NotificationSink& sink,
               std::chrono::milliseconds check_interval,
-              std::chrono::milliseconds poll = std::chrono::milliseconds(250));
+              std::chrono::milliseconds poll = std::chrono::milliseconds(250), BackgroundLease* lease = nullptr);
   ~EventWorker();
   EventWorker(const EventWorker&) = delete;
   EventWorker& operator=(const EventWorker&) = delete;
@@ -38,6 +41,7 @@ class EventWorker {
   domain::NotificationSink& sink_;
   std::chrono::milliseconds check_interval_;
   std::chrono::milliseconds poll_;
+  BackgroundLease* lease_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

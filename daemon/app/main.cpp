@@ -3,6 +3,7 @@
 #include "api/routes.hpp"
 #include "audit/audit_log.hpp"
 #include "auth/peer_rules.hpp"
+#include "app/background_lease.hpp"
 #include "app/event_worker.hpp"
 #include "app/hardening.hpp"
 #include "app/local_delivery.hpp"
@@ -127,7 +128,8 @@ int main(int argc, char** argv) {
   ::umask(0077);
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto vault = app::open_vault(options.data_dir, options.master_key, core::system_now());
+  const app::StoreSpec store_spec{options.store, options.store_pool_size};
+  auto vault = app::open_vault(options.data_dir, options.master_key, core::system_now(), store_spec);
   if (!vault) return fail("cannot open the vault", vault.error());
   for (const std::string& warning : vault->warnings) log::warning(warning);
   if (vault->created_key) log::info("created a new master key", {{"file", vault->created_key_file.string()}});
@@ -145,8 +147,20 @@ int main(int argc, char** argv) {
   auto backup_sealer = crypto::BackupSealer::from_master_key(vault->key_encryption_key.span());
   if (!backup_sealer) return fail("cannot derive the backup key", backup_sealer.error());
   domain::SecretBackup backups(*vault->store, sealer, *backup_sealer, core::system_now);
+  // Instances sharing a PostgreSQL vault learn of a rotation another one made at their next key sync (below), and
+  // until then may still seal under the old key: it stays stored well beyond that interval.
+  const bool shared_vault = !store_spec.is_sqlite();
+  const std::chrono::milliseconds key_sync_interval = shared_vault ? std::chrono::seconds(5) : std::chrono::milliseconds(0);
+  const std::chrono::milliseconds key_retire_grace = shared_vault ? std::chrono::seconds(20) : std::chrono::milliseconds(0);
   domain::KeyRotation key_rotation(*vault->store, *vault->keyring, std::move(vault->key_encryption_key),
-                                   vault->key_source, core::system_now);
+                                   vault->key_source, core::system_now, key_retire_grace);
+  // A value sealed under a key another instance added is opened after one look at the stored keys.
+  vault->keyring->set_miss_handler([&key_rotation]() {
+    if (auto synced = key_rotation.sync_with_store(); !synced) {
+      log::warning("cannot read the vault's data keys", {{"error", core::errc_name(synced.error().code)},
+                                                          {"detail", synced.error().detail}});
+    }
+  });
   api::AccessSettings access;
   // Explicit rules come first: match_peer takes the first uid rule that matches, so `--peer uid:0=reader` narrows
   // root instead of being shadowed by the default.
@@ -226,9 +240,13 @@ int main(int argc, char** argv) {
     if (!bound) return fail("cannot listen", bound.error());
   }
 
-  app::PruneTimer prune(io, service, options.prune_interval, options.prune_grace, &daemon_counters);
-  app::ResealTimer reseal(io, key_rotation, options.reseal_batch_rows);
-  app::EventWorker event_worker(events, rotation, notification_sink, options.event_check_interval);
+  // Asked once now so that /metrics and the log say from the start whether this instance runs the background work.
+  app::BackgroundLease lease(*vault->store, &daemon_counters);
+  lease.held();
+  app::PruneTimer prune(io, service, options.prune_interval, options.prune_grace, &daemon_counters, &lease);
+  app::ResealTimer reseal(io, key_rotation, options.reseal_batch_rows, &lease, key_sync_interval);
+  app::EventWorker event_worker(events, rotation, notification_sink, options.event_check_interval,
+                                std::chrono::milliseconds(250), &lease);
   // Pings at half the interval systemd allows, from the thread that runs listeners and timers, so a wedged event
   // loop stops the pings and systemd restarts the daemon.
   boost::asio::steady_timer watchdog_timer(io);
@@ -304,6 +322,7 @@ int main(int argc, char** argv) {
   reseal.start();
   event_worker.start();
   log::info("vault open", {{"data_dir", options.data_dir.string()},
+                           {"store", store_spec.description()},
                            {"master_key", vault->key_source},
                            {"data_key", static_cast<unsigned long long>(vault->keyring->current_key_id())},
                            {"audit_log", options.audit_log.string()},
@@ -333,7 +352,8 @@ int main(int argc, char** argv) {
   keep_running.clear();
   for (std::thread& worker : io_workers) worker.join();
   background.join();
-  vault->store->checkpoint();
+  vault->keyring->set_miss_handler({});  // key_rotation, which it calls, goes first
+  if (vault->sqlite_store != nullptr) vault->sqlite_store->checkpoint();
   log::info("stopped");
   return 0;
 }

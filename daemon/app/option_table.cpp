@@ -4,6 +4,7 @@
 #include "app/command_runner.hpp"
 #include "app/options.hpp"
 #include "core/duration.hpp"
+#include "store/postgres/pg_conninfo.hpp"
 
 #include <algorithm>
 #include <array>
@@ -123,6 +124,22 @@ constexpr std::array kOptions{
                 return {};
               },
               nullptr},
+    OptionDef{"store", "URI", false, false, kFromAnywhere, "sqlite",
+              "where the vault's rows live: sqlite (DATA_DIR/csmsd.db) or a PostgreSQL connection string,\n"
+              "postgresql://USER@HOST:PORT/DB?sslmode=verify-full or host=... dbname=..., so several\n"
+              "instances can serve one vault (docs/postgres.md); never logged, it may hold a password",
+              [](std::string_view v, Options& o) -> std::string {
+                if (v != "sqlite") {
+                  // The value is not repeated in the message: it may hold a password.
+                  if (auto checked = store::postgres::check_conninfo(v); !checked) return checked.error().detail;
+                }
+                o.store = std::string(v);
+                return {};
+              },
+              nullptr},
+    OptionDef{"store-pool-size", "N", false, false, kFromAnywhere, "8",
+              "connections each instance keeps open to a PostgreSQL store, 1 to 256",
+              [](std::string_view v, Options& o) { return parse_count(v, 1, 256, o.store_pool_size); }, nullptr},
     OptionDef{"listen", "ADDR", true, false, kFromAnywhere, "",
               "serve on unix:PATH (mode 0600 unless socket-mode), or on TCP at HOST:PORT, [IPv6]:PORT or\n"
               "tcp:HOST:PORT (loopback only unless allow-remote-tcp; port 0 picks one). Default: the\n"

@@ -44,6 +44,10 @@ bool parse_master_key(std::string_view text, MasterKeySpec& out, std::string& er
 
 struct Options {
   std::filesystem::path data_dir;
+  /// "sqlite" (the embedded database in data_dir) or a PostgreSQL connection string. Never logged or echoed: it may
+  /// hold a password (store::postgres::describe_conninfo gives what can be shown).
+  std::string store = "sqlite";
+  std::size_t store_pool_size = 8;  ///< connections one instance keeps to a PostgreSQL store
   std::vector<ListenSpec> listens;
   std::chrono::milliseconds prune_interval{std::chrono::minutes(1)};
   std::chrono::milliseconds prune_grace{std::chrono::hours(24)};

@@ -7,8 +7,8 @@ namespace csms::app {
 
 PruneTimer::PruneTimer(boost::asio::io_context& io, domain::SecretService& service,
                        std::chrono::milliseconds interval, std::chrono::milliseconds grace,
-                       metrics::DaemonCounters* counters)
-    : timer_(io), service_(service), interval_(interval), grace_(grace), counters_(counters) {}
+                       metrics::DaemonCounters* counters, BackgroundLease* lease)
+    : timer_(io), service_(service), interval_(interval), grace_(grace), counters_(counters), lease_(lease) {}
 
 void PruneTimer::start() { schedule(); }
 
@@ -28,6 +28,7 @@ void PruneTimer::schedule() {
 }
 
 void PruneTimer::run_once() {
+  if (lease_ != nullptr && !lease_->held()) return;
   const auto counts = service_.prune(grace_);
   if (!counts) {
     // A failed pass changes nothing (its transaction rolled back); the next one retries.

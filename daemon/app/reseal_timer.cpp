@@ -12,8 +12,14 @@ constexpr std::chrono::milliseconds kRetryTick{2000};
 
 }  // namespace
 
-ResealTimer::ResealTimer(boost::asio::io_context& io, domain::KeyRotation& rotation, std::size_t batch_rows)
-    : timer_(io), rotation_(rotation), batch_rows_(batch_rows) {}
+ResealTimer::ResealTimer(boost::asio::io_context& io, domain::KeyRotation& rotation, std::size_t batch_rows,
+                         BackgroundLease* lease, std::chrono::milliseconds key_sync_interval)
+    : timer_(io),
+      rotation_(rotation),
+      batch_rows_(batch_rows),
+      lease_(lease),
+      key_sync_interval_(key_sync_interval),
+      next_key_sync_(std::chrono::steady_clock::now() + key_sync_interval) {}
 
 void ResealTimer::start() { schedule(std::chrono::milliseconds(0)); }
 
@@ -31,9 +37,29 @@ void ResealTimer::schedule(std::chrono::milliseconds delay) {
   });
 }
 
+void ResealTimer::sync_keys_when_due() {
+  if (key_sync_interval_.count() == 0 || std::chrono::steady_clock::now() < next_key_sync_) return;
+  next_key_sync_ = std::chrono::steady_clock::now() + key_sync_interval_;
+  const auto synced = rotation_.sync_with_store();
+  if (!synced) {
+    // Values sealed under a key this instance lacks still open: the keyring asks again on a miss.
+    log::warning("cannot read the vault's data keys", {{"error", core::errc_name(synced.error().code)},
+                                                        {"detail", synced.error().detail}});
+  } else if (*synced) {
+    log::info("data keys changed by another instance; now sealing with key",
+              {{"data_key", static_cast<unsigned long long>(rotation_.current_key_id())}});
+  }
+}
+
 void ResealTimer::run_once() {
+  sync_keys_when_due();
   if (!rotation_.reseal_pending()) {
     schedule(kIdleTick);
+    return;
+  }
+  // Asked only when there is work, so an instance without the lease does not ask the database every idle tick.
+  if (lease_ != nullptr && !lease_->held()) {
+    schedule(kRetryTick);
     return;
   }
   const auto resealed = rotation_.reseal_batch(batch_rows_);

@@ -3,6 +3,8 @@
 
 #include "app/key_source.hpp"
 #include "domain/data_keys.hpp"
+#include "store/postgres/pg_conninfo.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/backup.hpp"
 
 #include <cerrno>
@@ -53,10 +55,36 @@ core::Result<DataDirLock> lock_data_dir(const std::filesystem::path& data_dir) {
   return lock;
 }
 
+core::Status open_store(OpenVault& vault, const std::filesystem::path& data_dir, const StoreSpec& spec) {
+  if (spec.is_sqlite()) {
+    // Under the lock nobody else is copying the vault: a backup copy still here outlived a daemon that died.
+    store::sqlite::remove_leftover_snapshots(data_dir);
+    CSMS_TRY_ASSIGN(auto sqlite, store::sqlite::SqliteStore::open(data_dir / kDatabaseFile));
+    vault.sqlite_store = sqlite.get();
+    vault.store = std::move(sqlite);
+    return core::ok();
+  }
+  store::postgres::PgStoreOptions options;
+  options.conninfo = spec.uri;
+  options.pool_size = spec.pool_size;
+  auto postgres = store::postgres::PgStore::open(options);
+  if (!postgres) {
+    // The store's own detail never quotes the connection string; where it points is added for the operator.
+    return core::make_error(postgres.error().code, "PostgreSQL store " + spec.description() + ": " +
+                                                       postgres.error().detail);
+  }
+  vault.store = std::move(*postgres);
+  return core::ok();
+}
+
 }  // namespace
 
+std::string StoreSpec::description() const {
+  return is_sqlite() ? std::string("sqlite") : store::postgres::describe_conninfo(uri);
+}
+
 core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir, const MasterKeySpec& key_spec,
-                                   core::EpochMillis now) {
+                                   core::EpochMillis now, const StoreSpec& store) {
   CSMS_TRY(ensure_private_directory(data_dir));
   OpenVault vault;
   CSMS_TRY_ASSIGN(vault.lock, lock_data_dir(data_dir));
@@ -65,9 +93,7 @@ core::Result<OpenVault> open_vault(const std::filesystem::path& data_dir, const 
     vault.warnings.push_back("the data directory " + data_dir.string() +
                              " is accessible by group or others; chmod 700 is recommended");
   }
-  // Under the lock nobody else is copying the vault: a backup copy still here outlived a daemon that died.
-  store::sqlite::remove_leftover_snapshots(data_dir);
-  CSMS_TRY_ASSIGN(vault.store, store::sqlite::SqliteStore::open(data_dir / kDatabaseFile));
+  CSMS_TRY(open_store(vault, data_dir, store));
   CSMS_TRY_ASSIGN(const bool has_keys, domain::vault_has_keys(*vault.store));
   CSMS_TRY_ASSIGN(auto kek, load_key_encryption_key(key_spec, data_dir, *vault.store, has_keys));
   CSMS_TRY_ASSIGN(auto keyring, domain::open_data_keys(*vault.store, kek.key.span(), kek.legacy_key_id, now));

@@ -129,7 +129,8 @@ core::Status copy_backup_file(const std::filesystem::path& from, const std::file
 // Opens every sealed value and credential key with the master key: a backup that restores but cannot be read is
 // caught now, not when a client asks for a value.
 core::Status verify_values(const std::filesystem::path& data_dir, const app::MasterKeySpec& key) {
-  CSMS_TRY_ASSIGN(app::OpenVault vault, app::open_vault(data_dir, key, core::system_now()));
+  // The SQLite file just restored (the default store): a backup is a SQLite file, so restore-backup is SQLite-only.
+  CSMS_TRY_ASSIGN(app::OpenVault vault, app::open_vault(data_dir, key, core::system_now(), app::StoreSpec{}));
   const crypto::Sealer sealer(*vault.keyring);
   CSMS_TRY(domain::verify_master_key(*vault.store, sealer, core::system_now()));
   CSMS_TRY_ASSIGN(auto txn, vault.store->begin(store::TransactionMode::kRead));

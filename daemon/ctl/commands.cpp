@@ -61,11 +61,13 @@ constexpr std::array kCommands = {
     Command{"", "backup", backup, "FILE [--quiet]",
             "an online copy of the whole vault (admin of every project), taken by the daemon while it keeps\n"
             "      serving, streamed to FILE (created 0600, present only once complete; progress on stderr\n"
-            "      unless --quiet); values stay sealed and the master key is NOT in it: back the key up separately"},
+            "      unless --quiet); values stay sealed and the master key is NOT in it: back the key up separately.\n"
+            "      SQLite vaults only: back a PostgreSQL store up with pg_dump"},
     Command{"", "restore-backup", restore_backup, "FILE --data-dir NEWDIR --master-key SPEC",
             "restore a backup into a new (absent or empty) data directory, offline: copies it, runs PRAGMA\n"
             "      integrity_check and opens every value with the master key (SPEC as for csmsd --master-key);\n"
-            "      progress on stderr"},
+            "      progress on stderr. SQLite vaults only (a csmsd backup is a SQLite file): restore a\n"
+            "      PostgreSQL store with pg_restore"},
     Command{"credential", "create", credential_create,
             "--type access-key|token --role reader|writer|admin|metrics --project ID [--project ID ...]\n"
             "                    [--description TEXT]",

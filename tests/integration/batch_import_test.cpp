@@ -87,7 +87,7 @@ TEST_CASE("a reader cannot batch import", "[integration][batch-import]") {
 
 // A server-side failure of one entry is only a generic error_msg for the caller; the operator finds its cause in the
 // daemon's log, at error level, without the value.
-TEST_CASE("an internal error of one entry is logged at error level without the value", "[integration][batch-import]") {
+TEST_CASE("an internal error of one entry is logged at error level without the value", "[integration][batch-import][sqlite-only]") {
   Daemon daemon;
   auto client = daemon.client();
   const std::string good = unique_name("import-good");

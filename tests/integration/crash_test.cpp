@@ -198,7 +198,7 @@ int env_or(const char* name, int fallback) {
 
 }  // namespace
 
-TEST_CASE("SIGKILL at random moments under concurrent writers loses no acknowledged change", "[crash-rounds]") {
+TEST_CASE("SIGKILL at random moments under concurrent writers loses no acknowledged change", "[crash-rounds][sqlite-only]") {
   const int rounds = env_or("CSMSD_CRASH_ROUNDS", 50);
   const unsigned seed = static_cast<unsigned>(env_or("CSMSD_CRASH_SEED", static_cast<int>(std::random_device{}())));
   INFO("seed " << seed << " (rerun with CSMSD_CRASH_SEED=" << seed << ")");

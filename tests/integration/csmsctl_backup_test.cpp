@@ -57,7 +57,7 @@ class SoftLimit {
 
 }  // namespace
 
-TEST_CASE("csmsctl: a backup taken under writes restores every acknowledged value", "[integration][csmsctl]") {
+TEST_CASE("csmsctl: a backup taken under writes restores every acknowledged value", "[integration][csmsctl][sqlite-only]") {
   Daemon source(no_prune());
   std::mutex mutex;
   std::vector<std::pair<std::string, std::string>> acknowledged;
@@ -150,7 +150,7 @@ TEST_CASE("csmsctl: a backup taken under writes restores every acknowledged valu
   }
 }
 
-TEST_CASE("csmsctl: backup needs an admin of every project, restore-backup the right key", "[integration][csmsctl]") {
+TEST_CASE("csmsctl: backup needs an admin of every project, restore-backup the right key", "[integration][csmsctl][sqlite-only]") {
   Daemon daemon;
   const std::string url = "http://127.0.0.1:" + std::to_string(*daemon.process().tcp_port());
   const std::string admin_of_one = daemon.create_token("admin", {std::string(kProject)});
@@ -184,7 +184,7 @@ TEST_CASE("csmsctl: backup needs an admin of every project, restore-backup the r
 }
 
 TEST_CASE("csmsctl: backup reports progress on stderr as a multi-MiB vault streams in, none with --quiet",
-          "[integration][csmsctl]") {
+          "[integration][csmsctl][sqlite-only]") {
   Daemon daemon(no_prune());
   fill_large(daemon, 160);  // about 5 MiB
   const std::filesystem::path file = daemon.temp_dir() / "vault.backup";
@@ -215,7 +215,7 @@ TEST_CASE("csmsctl: backup reports progress on stderr as a multi-MiB vault strea
 }
 
 TEST_CASE("csmsctl: a backup killed or failing part-way leaves no file at FILE and no copy beside the database",
-          "[integration][csmsctl]") {
+          "[integration][csmsctl][sqlite-only]") {
   Daemon daemon(no_prune());
   fill_large(daemon, 96);  // about 3 MiB
   const std::filesystem::path directory = daemon.temp_dir() / "backups";
@@ -252,4 +252,22 @@ TEST_CASE("csmsctl: a backup killed or failing part-way leaves no file at FILE a
   CHECK(poll_until([&] { return ctl(daemon, {"backup", file.string(), "--quiet"}).status == 0; },
                    std::chrono::seconds(30)));
   CHECK(std::filesystem::file_size(file) > 2 * 1024 * 1024);
+}
+
+TEST_CASE("csmsctl: backup of a PostgreSQL vault is refused with a pointer to pg_dump", "[integration][csmsctl][postgres]") {
+  Daemon daemon;
+  if (!daemon.on_postgres()) {
+    WARN("skipped: set CSMSD_TEST_POSTGRES to run csmsd on PostgreSQL");
+    return;
+  }
+  auto client = daemon.client();
+  const HttpResponse refused = client.post("/v1/csmsd/backup");
+  CHECK_CSMS_ERROR(refused, 400, "CSMS.0003");
+  CHECK(get_string(body_object(refused), "error_msg").find("pg_dump") != std::string::npos);
+  const std::filesystem::path file = daemon.temp_dir() / "vault.backup";
+  const CtlRun run = ctl(daemon, {"backup", file.string()});
+  INFO(run);
+  CHECK(run.status == 2);
+  CHECK(run.err.find("pg_dump") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(file));
 }

@@ -260,6 +260,9 @@ TEST_CASE("metrics scrape is valid exposition text whose counters count exactly 
   const auto locked = after.value("csmsd_memory_locked");
   REQUIRE(locked);
   CHECK((*locked == 0 || *locked == 1));
+  // The only instance on its vault always runs the background work (SQLite, or a PostgreSQL database of its own).
+  CHECK(after.types.at("csmsd_background_lease_held") == "gauge");
+  CHECK(after.value("csmsd_background_lease_held") == std::optional<double>(1));
   for (const char* name_of : {"csmsd_prune_runs_total", "csmsd_pruned_versions_total"}) {
     CHECK(after.types.at(name_of) == "counter");
   }

@@ -5,8 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon_process.hpp"
@@ -31,6 +33,19 @@ int run_to_exit(const TempDir& dir, std::vector<std::string> args, std::string* 
   }
   if (stderr_text) *stderr_text = process.stderr_text();
   return process.exit_status().value_or(-1);
+}
+
+// What the daemon itself wrote: the harness's "=== csmsd run N: <command line> ===" markers left out.
+std::string daemon_lines(const std::string& log) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    const std::size_t end = std::min(log.find('\n', start), log.size());
+    const std::string_view line(log.data() + start, end - start);
+    if (!line.starts_with("=== csmsd run")) out.append(line).push_back('\n');
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -67,8 +82,9 @@ TEST_CASE("SIGTERM and SIGINT both exit 0", "[integration][startup][shutdown]") 
     daemon.process().send_signal(SIGINT);
     CHECK(daemon.process().wait_exit(std::chrono::seconds(20)) == std::optional<int>(0));
   }
-  // The daemon removes nothing it should keep: its data directory still holds the database.
-  CHECK(std::filesystem::exists(daemon.data_dir() / "csmsd.db"));
+  // The daemon removes nothing it should keep: its data directory still holds the database (SQLite) and the key.
+  if (!daemon.on_postgres()) CHECK(std::filesystem::exists(daemon.data_dir() / "csmsd.db"));
+  CHECK(std::filesystem::exists(daemon.master_key_file()));
 }
 
 // Contract: "Exit ... 2 on bad usage."
@@ -81,6 +97,11 @@ TEST_CASE("bad usage exits 2", "[integration][startup]") {
   CHECK(run_to_exit(dir, {"--data-dir", data, "--listen", sock, "--prune-interval", "10x"}) == 2);
   CHECK(run_to_exit(dir, {"--data-dir", data, "--listen", sock, "--prune-grace", "soon"}) == 2);
   CHECK(run_to_exit(dir, {"--data-dir", data, "--listen", sock, "--prune-interval"}) == 2);
+  // A store that is neither sqlite nor PostgreSQL; the message does not repeat it (it may hold a password).
+  std::string err;
+  CHECK(run_to_exit(dir, {"--data-dir", data, "--listen", sock, "--store", "mysql://root:hunter2@db/vault"}, &err) == 2);
+  CHECK(daemon_lines(err).find("--store") != std::string::npos);
+  CHECK(daemon_lines(err).find("hunter2") == std::string::npos);
   // The socket was never created by a refused command line.
   CHECK_FALSE(std::filesystem::exists(dir / "s.sock"));
 }
@@ -95,6 +116,19 @@ TEST_CASE("startup errors exit 1 with a message on stderr", "[integration][start
     CHECK(run_to_exit(dir, {"--data-dir", (dir / "not-a-dir").string(), "--listen", sock}, &err) == 1);
     CHECK(err.find("=== csmsd run") != std::string::npos);
     CHECK(err.size() > err.find('\n') + 1);  // something after the harness's marker line
+  }
+  SECTION("a PostgreSQL store that cannot be reached") {
+    std::filesystem::create_directory(dir / "data");
+    std::string err;
+    // Port 1 on loopback refuses at once; the password must not reach the log.
+    CHECK(run_to_exit(dir, {"--data-dir", (dir / "data").string(), "--listen", sock, "--store",
+                            "postgresql://csmsd:hunter2@127.0.0.1:1/vault?connect_timeout=5"},
+                      &err) == 1);
+    INFO(err);
+    CHECK(daemon_lines(err).find("cannot open the vault") != std::string::npos);
+    CHECK(daemon_lines(err).find("host=127.0.0.1 port=1 dbname=vault") != std::string::npos);
+    CHECK(daemon_lines(err).find("hunter2") == std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "s.sock"));
   }
   SECTION("tcp port already taken") {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -82,7 +82,7 @@ csms_test::TestDaemonOptions not_started() {
 }  // namespace
 
 TEST_CASE("a full disk fails writes with 500 CSMS.0001, reads go on, and writes resume once space is freed",
-          "[integration][faults]") {
+          "[integration][faults][sqlite-only]") {
   Daemon daemon(not_started());
   TmpfsMount disk(daemon.data_dir(), "16m");
   if (!disk.mounted()) {
@@ -151,7 +151,7 @@ TEST_CASE("a full disk fails writes with 500 CSMS.0001, reads go on, and writes 
   CHECK(get_version(again, name, "latest").at("secret_string").as_string() == "after");
 }
 
-TEST_CASE("a read-only data directory stops the daemon at start with a clear message", "[integration][faults]") {
+TEST_CASE("a read-only data directory stops the daemon at start with a clear message", "[integration][faults][sqlite-only]") {
   Daemon daemon(not_started());
   TmpfsMount disk(daemon.data_dir(), "16m");
   if (!disk.mounted()) {
@@ -173,7 +173,7 @@ TEST_CASE("a read-only data directory stops the daemon at start with a clear mes
 }
 
 TEST_CASE("a database locked by another process fails writes clearly, reads go on, and writes resume",
-          "[integration][faults]") {
+          "[integration][faults][sqlite-only]") {
   Daemon daemon(no_prune());
   auto client = daemon.client();
   const std::string name = unique_name("locked");
@@ -214,7 +214,7 @@ TEST_CASE("a missing master key stops the daemon instead of starting an empty ke
 }
 
 TEST_CASE("a corrupted ciphertext fails that one version with a clear error and never returns garbage",
-          "[integration][faults]") {
+          "[integration][faults][sqlite-only]") {
   Daemon daemon(no_prune());
   const std::string name = unique_name("corrupt");
   {

@@ -106,7 +106,7 @@ bool has_backup_leftovers(const std::filesystem::path& directory) {
 }  // namespace
 
 TEST_CASE("a whole-vault backup streams while the same I/O thread answers, one at a time, in bounded memory",
-          "[integration][backup][vault-backup]") {
+          "[integration][backup][vault-backup][sqlite-only]") {
   csms_test::TestDaemonOptions options = no_prune();
   // One thread serves every connection: a backup that held it would hold up every other request.
   options.extra_args = {"--threads", "1"};
@@ -178,7 +178,7 @@ TEST_CASE("a whole-vault backup streams while the same I/O thread answers, one a
 }
 
 TEST_CASE("a backup whose client goes away mid-stream frees the slot and leaves nothing in the data directory",
-          "[integration][backup][vault-backup]") {
+          "[integration][backup][vault-backup][sqlite-only]") {
   Daemon daemon(no_prune());
   fill_vault(daemon, 128);  // about 4 MiB, more than the socket buffers hold
   {

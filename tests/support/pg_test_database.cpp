@@ -71,6 +71,8 @@ PgTestDatabase::PgTestDatabase() {
   conninfo_ = with_database(cluster_, name_);
 }
 
+void PgTestDatabase::execute(const std::string& sql) const { run_on_cluster(conninfo_, sql); }
+
 PgTestDatabase::~PgTestDatabase() {
   try {
     run_on_cluster(cluster_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");

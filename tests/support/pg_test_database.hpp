@@ -23,6 +23,10 @@ class PgTestDatabase {
   /// A libpq key=value connection string for this database (what `csmsd --store` takes).
   const std::string& conninfo() const { return conninfo_; }
 
+  /// Runs one SQL statement on this database, for a test that must change rows behind the daemons' back (e.g. move
+  /// a scheduled deletion into the past). Throws std::runtime_error when it fails.
+  void execute(const std::string& sql) const;
+
  private:
   std::string cluster_;
   std::string name_;

@@ -13,7 +13,14 @@
 namespace csms_test {
 namespace {
 
-std::vector<std::string> standard_args(const TempDir& dir, const TestDaemonOptions& options) {
+std::shared_ptr<PgTestDatabase> database_for(const TestDaemonOptions& options) {
+  if (!PgTestDatabase::cluster()) return nullptr;
+  if (options.share_database) return options.share_database;
+  return std::make_shared<PgTestDatabase>();
+}
+
+std::vector<std::string> standard_args(const TempDir& dir, const TestDaemonOptions& options,
+                                       const std::shared_ptr<PgTestDatabase>& database) {
   std::vector<std::string> args = {
       "--data-dir", (dir / "data").string(), "--listen", "unix:" + (dir / "csmsd.sock").string(),
   };
@@ -23,6 +30,8 @@ std::vector<std::string> standard_args(const TempDir& dir, const TestDaemonOptio
   }
   args.insert(args.end(), {"--prune-interval", options.prune_interval, "--prune-grace", options.prune_grace,
                            "--log-level", options.log_level});
+  if (database) args.insert(args.end(), {"--store", database->conninfo()});
+  if (options.master_key_file) args.insert(args.end(), {"--master-key", "file:" + options.master_key_file->string()});
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   return args;
 }
@@ -31,7 +40,8 @@ std::vector<std::string> standard_args(const TempDir& dir, const TestDaemonOptio
 
 TestDaemon::TestDaemon(std::filesystem::path binary, TestDaemonOptions options)
     : temp_dir_("csmsd-it"),
-      process_(std::move(binary), standard_args(temp_dir_, options), temp_dir_ / "csmsd.stderr.log") {
+      database_(database_for(options)),
+      process_(std::move(binary), standard_args(temp_dir_, options, database_), temp_dir_ / "csmsd.stderr.log") {
   if (::mkdir(data_dir().c_str(), 0700) != 0) {
     throw std::system_error(errno, std::generic_category(), "mkdir " + data_dir().string());
   }

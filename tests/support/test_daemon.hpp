@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "daemon_process.hpp"
 #include "endpoint.hpp"
 #include "http_client.hpp"
+#include "pg_test_database.hpp"
 #include "sdk_signer.hpp"
 #include "temp_dir.hpp"
 
@@ -27,11 +29,18 @@ struct TestDaemonOptions {
   bool listen_tcp = true;                ///< also `--listen 127.0.0.1:0`
   std::vector<std::string> extra_args;   ///< appended after the standard flags
   bool start = true;                     ///< start in the constructor
+  /// With $CSMSD_TEST_POSTGRES set: serve this database (e.g. another daemon's database(), for two instances on one
+  /// vault) instead of a new one of its own. Ignored without it.
+  std::shared_ptr<PgTestDatabase> share_database;
+  /// `--master-key file:PATH`, e.g. another daemon's master_key_file() so that two instances share the key.
+  std::optional<std::filesystem::path> master_key_file;
 };
 
 /// Layout: <tmp>/data (the --data-dir, created 0700), <tmp>/csmsd.sock, <tmp>/csmsd.stderr.log.
 /// Runs `csmsd --data-dir <tmp>/data --listen unix:<tmp>/csmsd.sock [--listen 127.0.0.1:0]
-/// --prune-interval I --prune-grace G --log-level L [extra...]`.
+/// --prune-interval I --prune-grace G --log-level L [--store URI] [--master-key file:PATH] [extra...]`.
+/// With $CSMSD_TEST_POSTGRES set, the store is a PostgreSQL database made for this daemon (or shared with another,
+/// see TestDaemonOptions::share_database), dropped after the last daemon using it is gone.
 class TestDaemon {
  public:
   explicit TestDaemon(std::filesystem::path binary, TestDaemonOptions options = {});
@@ -43,6 +52,11 @@ class TestDaemon {
   std::filesystem::path data_dir() const { return temp_dir_ / "data"; }
   std::filesystem::path socket_path() const { return temp_dir_ / "csmsd.sock"; }
   DaemonProcess& process() { return process_; }
+  /// The PostgreSQL database this daemon serves; null on the embedded SQLite store.
+  const std::shared_ptr<PgTestDatabase>& database() const { return database_; }
+  bool on_postgres() const { return database_ != nullptr; }
+  /// The key file a daemon creates for a new vault in its data directory (another daemon may share it).
+  std::filesystem::path master_key_file() const { return data_dir() / "master.key"; }
 
   /// The Unix endpoint the daemon reported (throws if it reported none).
   Endpoint unix_endpoint() const;
@@ -77,6 +91,8 @@ class TestDaemon {
   AccessKey admin_key() const;
 
   TempDir temp_dir_;
+  // Before process_: destroyed after it, so the database is dropped once the daemon is gone.
+  std::shared_ptr<PgTestDatabase> database_;
   DaemonProcess process_;
   mutable std::mutex admin_key_mutex_;
   mutable std::optional<AccessKey> admin_key_;

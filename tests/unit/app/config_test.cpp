@@ -123,6 +123,8 @@ TEST_CASE("every default written in the table is what the options start with", "
     CHECK(applied.max_connections == fresh.max_connections);
     CHECK(applied.master_key.kind == fresh.master_key.kind);
     CHECK(applied.master_key.file == fresh.master_key.file);
+    CHECK(applied.store == fresh.store);
+    CHECK(applied.store_pool_size == fresh.store_pool_size);
   }
 }
 
@@ -364,4 +366,20 @@ TEST_CASE("a reload applies log-level and audit-log and refuses other changes", 
   CHECK(plan.refuse[0].name == "prune-grace");
   CHECK(plan.refuse[1].name == "threads");
   CHECK(csms::app::plan_reload(after.options, after.options).apply.empty());
+}
+
+TEST_CASE("a reload that changes the store logs where it points, never its password", "[unit][app][config]") {
+  ScratchDir dir;
+  const fs::path file = dir.write("csmsd.conf", "store = postgresql://csmsd:hunter2@db1.example:5432/vault\n");
+  const auto before = parse({"--config", file.string(), "--data-dir", "/tmp/d"});
+  REQUIRE(before.errors.empty());
+  dir.write("csmsd.conf", "store = host=db2.example password=swordfish dbname=vault\n");
+  const auto after = parse({"--config", file.string(), "--data-dir", "/tmp/d"});
+  REQUIRE(after.errors.empty());
+  const auto plan = csms::app::plan_reload(before.options, after.options);
+  REQUIRE(plan.refuse.size() == 1);
+  CHECK(plan.refuse[0].name == "store");
+  CHECK(plan.refuse[0].from == "host=db1.example port=5432 dbname=vault");
+  CHECK(plan.refuse[0].to == "host=db2.example dbname=vault");
+  CHECK(plan.apply.empty());
 }

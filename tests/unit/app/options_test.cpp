@@ -349,3 +349,42 @@ TEST_CASE("socket flags without a Unix socket listener are an error", "[unit][ap
 }
 
 }  // namespace
+
+TEST_CASE("the store flag takes sqlite, a postgres URI or a libpq key=value string", "[unit][app][options]") {
+  CHECK(parse({}).options.store == "sqlite");
+  CHECK(parse({}).options.store_pool_size == 8);
+  for (const char* good : {"sqlite", "postgres://csmsd@db.example:5432/vault", "postgresql:///vault?host=/run/pg",
+                           "host=db.example port=5432 dbname=vault sslmode=verify-full"}) {
+    INFO(good);
+    const auto result = parse({"--store", good});
+    CHECK(joined(result.errors).empty());
+    CHECK(result.options.store == good);
+  }
+  CHECK(parse({"--store-pool-size", "3"}).options.store_pool_size == 3);
+}
+
+TEST_CASE("a bad store value is refused without repeating it, since it may hold a password", "[unit][app][options]") {
+  for (const char* bad : {"mysql://root:hunter2@db/vault", "hunter2", "", "host=db password='hunter2",
+                          "postgresql://u:hunter2@db/vault?nosuchoption=1"}) {
+    INFO("--store '" << bad << "'");
+    const auto result = parse({"--store", bad});
+    REQUIRE(result.errors.size() == 1);
+    CHECK(result.errors[0].find("--store") != std::string::npos);
+    CHECK(result.errors[0].find("hunter2") == std::string::npos);
+    CHECK(result.options.store == "sqlite");
+  }
+  for (const char* bad : {"0", "257", "many"}) {
+    INFO("--store-pool-size '" << bad << "'");
+    CHECK(parse({"--store-pool-size", bad}).errors.size() == 1);
+  }
+}
+
+TEST_CASE("the store can come from CSMSD_STORE", "[unit][app][options]") {
+  const EnvVar store("CSMSD_STORE", "host=/run/postgresql dbname=vault");
+  const EnvVar pool("CSMSD_STORE_POOL_SIZE", "4");
+  const auto result = parse({});
+  INFO(joined(result.errors));
+  CHECK(result.errors.empty());
+  CHECK(result.options.store == "host=/run/postgresql dbname=vault");
+  CHECK(result.options.store_pool_size == 4);
+}
