@@ -193,6 +193,13 @@ core::Error Connection::translate(pg_result* result, std::string_view what) {
 }
 
 core::Result<Rows> Connection::exec(std::string_view sql, const Params& params) {
+  // PostgreSQL text cannot hold NUL (SQLite's can): refuse it as bad input before the server fails the statement.
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (params.types_[i] == kTextOid && !params.nulls_[i] && params.values_[i].find('\0') != std::string::npos) {
+      return core::make_error(core::Errc::kInvalidParameter,
+                              "a text field contains a NUL character (U+0000), which the PostgreSQL store cannot keep");
+    }
+  }
   const std::string key(sql);
   auto prepared = prepared_.find(key);
   if (prepared == prepared_.end()) {

@@ -3,10 +3,10 @@
 #pragma once
 
 #include "core/tags.hpp"
+#include "store/json_text.hpp"
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -47,38 +47,9 @@ inline std::string text_array(const std::vector<std::string>& items) {
   return out + "}";
 }
 
-/// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
-inline std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
-
 /// [{"key": ..., "values": [...]}, ...]: conditions of unequal lengths in one parameter, read as `$n::jsonb`.
 inline std::string tag_conditions_json(const std::vector<core::TagCondition>& conditions) {
-  std::string out = "[";
-  for (const core::TagCondition& condition : conditions) {
-    if (out.size() > 1) out += ',';
-    out += "{\"key\":" + json_string(condition.key) + ",\"values\":[";
-    for (std::size_t i = 0; i < condition.values.size(); ++i) {
-      if (i > 0) out += ',';
-      out += json_string(condition.values[i]);
-    }
-    out += "]}";
-  }
-  return out + "]";
+  return store::json_array(conditions);
 }
 
 }  // namespace csms::store::postgres

@@ -171,3 +171,16 @@ TEST_CASE("PostgreSQL connection: a unique violation is kAlreadyExists and its m
   CHECK(duplicate.error().code == csms::core::Errc::kAlreadyExists);
   CHECK(duplicate.error().detail.find("hunter2") == std::string::npos);
 }
+
+TEST_CASE("PostgreSQL connection: text with a NUL character is refused as bad input, not a server error",
+          "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  auto connection = expect_ok(Connection::open(database.conninfo()));
+  auto refused = connection->exec("SELECT $1::text", csms::store::postgres::Params().text(std::string("a\0b", 3)));
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == csms::core::Errc::kInvalidParameter);
+  // The connection is untouched and keeps working.
+  auto fine = expect_ok(connection->exec("SELECT $1::text", csms::store::postgres::Params().text("ab")));
+  CHECK(fine.text(0, 0) == "ab");
+}
