@@ -46,10 +46,12 @@ PgTransaction::~PgTransaction() {
 
 core::Status PgTransaction::commit() {
   return guarded("committing", [&]() -> core::Status {
-    CSMS_TRY_ASSIGN(const std::string tag, db_.exec_script(boundary_ == Boundary::kSavepoint ? kRelease : kCommit));
+    // Not CSMS_TRY_ASSIGN: g++ 12 at -O2 takes the moved-from string in it for maybe-uninitialized.
+    const auto ended = db_.exec_script(boundary_ == Boundary::kSavepoint ? kRelease : kCommit);
+    if (!ended) return ended.error();
     open_ = false;
     // PostgreSQL answers COMMIT of a transaction that an earlier error aborted with ROLLBACK, not an error.
-    if (tag == "ROLLBACK") {
+    if (*ended == "ROLLBACK") {
       hold_.reset();
       return core::make_error(core::Errc::kInternal, "the transaction was aborted by an earlier error and rolled back");
     }
