@@ -108,8 +108,8 @@ using Handler = core::Result<http::Response> (*)(ApiContext& context, const Call
 struct Route {
   std::string_view operation;  ///< the SDK operation name, for logs and the audit log
   Handler handler;
-  /// No default: every row states what it needs (-Wmissing-field-initializers). Routes needing kWrite run as
-  /// group-commit jobs on the store's writer thread; the rest run on the session's thread.
+  /// No default: every row states what it needs (-Wmissing-field-initializers). Routes needing kWrite (and those
+  /// marked write_job) run as group-commit jobs on the store's writer thread; the rest on the session's thread.
   auth::Permission permission;
   ErrorShape error_shape = ErrorShape::kFlat;
   /// A larger request body than the standard 512 KiB, allowed only to a caller that the request's head already
@@ -120,7 +120,15 @@ struct Route {
   /// Runs on ApiContext::background instead of the session's thread: for a handler that takes long (copying the
   /// whole vault), which would otherwise hold up every other connection of that thread.
   bool background = false;
+  /// Changes the vault without being a CSMS write (credential admin): runs as a write job like the kWrite routes, so
+  /// a PostgreSQL serialization conflict is retried rather than answered 503.
+  bool write_job = false;
 };
+
+/// Whether the route's handler runs as a job of the store's group commit (Store::submit_write).
+inline bool runs_as_write_job(const Route& route) {
+  return route.permission == auth::Permission::kWrite || route.write_job;
+}
 
 /// 200 (or `status`) with the JSON body.
 http::Response json_response(const boost::json::value& body, unsigned status = 200);

@@ -128,11 +128,13 @@ const RouteRow kRoutes[] = {
     {Method::kGet, "/v3/projects", {"KeystoneListProjects", handlers::keystone_list_projects, Permission::kNone}},
     // Admin API: "csmsd" is not a project id (those are 32 hex characters), so these never shadow CSMS paths.
     {Method::kPost, "/v1/csmsd/credentials",
-     {"CreateCredential", handlers::create_credential, Permission::kManageCredentials}},
+     {.operation = "CreateCredential", .handler = handlers::create_credential,
+      .permission = Permission::kManageCredentials, .write_job = true}},
     {Method::kGet, "/v1/csmsd/credentials",
      {"ListCredentials", handlers::list_credentials, Permission::kManageCredentials}},
     {Method::kDelete, "/v1/csmsd/credentials/{credential_id}",
-     {"RevokeCredential", handlers::revoke_credential, Permission::kManageCredentials}},
+     {.operation = "RevokeCredential", .handler = handlers::revoke_credential,
+      .permission = Permission::kManageCredentials, .write_job = true}},
     {Method::kGet, "/v1/csmsd/master-key", {"ShowMasterKey", handlers::show_master_key, Permission::kManageVault}},
     {Method::kPost, "/v1/csmsd/master-key/rotate",
      {"RotateMasterKey", handlers::rotate_master_key, Permission::kManageVault}},
@@ -283,8 +285,8 @@ net::awaitable<core::Result<http::Response>> Api::dispatch(http::Request& reques
     });
     co_return handled;
   }
-  if (state.route->permission != auth::Permission::kWrite) co_return state.route->handler(context_, call);
-  // A CSMS write: run on the store's writer thread in the next group-commit batch, and answer only once that batch
+  if (!runs_as_write_job(*state.route)) co_return state.route->handler(context_, call);
+  // A write: run on the store's writer thread in the next group-commit batch, and answer only once that batch
   // is on disk, so "200" still means durable.
   core::Result<http::Response> handled = core::make_error(core::Errc::kInternal, "the write did not run");
   const core::Status durable = co_await run_in_write_batch(context_.store, [&]() {
