@@ -1,4 +1,4 @@
--- postgres.sql: the schema that migrations/postgres/0001.. produce (csmsd_schema_version.version 1), for review.
+-- postgres.sql: the schema that migrations/postgres/0001.. produce (csmsd_schema_version.version 2), for review.
 -- tests/unit/store/pg_schema_test.cpp compares it with a migrated database (columns, constraints, indexes); edit a
 -- migration, then this file, never only one. The migrator's own csmsd_schema_version table is not listed.
 --
@@ -41,6 +41,16 @@ CREATE TABLE secret_event_subscriptions (
   PRIMARY KEY (secret_pk, position)
 );
 
+-- Data keys wrapped under the master key; every sealed row references the key that seals it.
+CREATE TABLE data_keys (
+  key_id       BIGINT  PRIMARY KEY CHECK (key_id > 0),
+  wrapped_key  BYTEA   NOT NULL,
+  is_current   BOOLEAN NOT NULL,
+  created_time BIGINT  NOT NULL
+);
+
+CREATE UNIQUE INDEX data_keys_single_current ON data_keys (is_current) WHERE is_current;
+
 CREATE TABLE versions (
   secret_pk        BIGINT NOT NULL REFERENCES secrets (secret_pk) ON DELETE CASCADE,
   number           BIGINT NOT NULL CHECK (number > 0),
@@ -48,7 +58,7 @@ CREATE TABLE versions (
   expire_time      BIGINT,
   kms_key_id       TEXT   COLLATE "C" NOT NULL,
   deprecated_since BIGINT,
-  key_id           BIGINT NOT NULL,
+  key_id           BIGINT NOT NULL REFERENCES data_keys (key_id),
   sealed_value     BYTEA  NOT NULL,
   PRIMARY KEY (secret_pk, number)
 );
@@ -79,7 +89,7 @@ CREATE TABLE credentials (
   id            TEXT   COLLATE "C" PRIMARY KEY,
   kind          TEXT   COLLATE "C" NOT NULL CHECK (kind IN ('access_key', 'token')),
   access_key    TEXT   COLLATE "C" UNIQUE,
-  key_id        BIGINT,
+  key_id        BIGINT REFERENCES data_keys (key_id),
   sealed_secret BYTEA,
   token_hash    BYTEA  UNIQUE,
   role          TEXT   COLLATE "C" NOT NULL CHECK (role IN ('reader', 'writer', 'admin', 'metrics')),
@@ -98,15 +108,6 @@ CREATE TABLE credential_projects (
   project_id    TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (credential_id, project_id)
 );
-
-CREATE TABLE data_keys (
-  key_id       BIGINT  PRIMARY KEY CHECK (key_id > 0),
-  wrapped_key  BYTEA   NOT NULL,
-  is_current   BOOLEAN NOT NULL,
-  created_time BIGINT  NOT NULL
-);
-
-CREATE UNIQUE INDEX data_keys_single_current ON data_keys (is_current) WHERE is_current;
 
 CREATE TABLE passphrase_kdf (
   singleton BIGINT PRIMARY KEY CHECK (singleton = 1),

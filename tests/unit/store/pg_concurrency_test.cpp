@@ -7,13 +7,14 @@
 #include "store/postgres/pg_store.hpp"
 
 #include "common/service_env.hpp"
+#include "common/store_fixture.hpp"
 #include "pg_test_database.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -46,11 +47,8 @@ struct Instance {
 template <class Work>
 auto in_write_job(PgStore& store, Work work) -> decltype(work()) {
   std::optional<decltype(work())> result;
-  std::promise<csms::core::Status> durable;
-  store.submit_write(csms::store::WriteJob{[&] { result.emplace(work()); },
-                                           [&](csms::core::Status status) { durable.set_value(std::move(status)); }});
-  const csms::core::Status status = durable.get_future().get();
-  if (!status) return status.error();
+  const csms::core::Status durable = csms::unit::run_write_job(store, [&] { result.emplace(work()); });
+  if (!durable) return durable.error();
   return std::move(*result);
 }
 

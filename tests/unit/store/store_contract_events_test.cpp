@@ -1,14 +1,9 @@
 // store_contract_events_test.cpp: events, notifications, expiry, tasks, keys and credentials alike on both stores.
-#include "store/postgres/pg_store.hpp"
-#include "store/sqlite/sqlite_store.hpp"
-
+#include "common/store_fixture.hpp"
 #include "common/store_rows.hpp"
 #include "common/unit_env.hpp"
-#include "pg_test_database.hpp"
 
-#include <chrono>
 #include <cstdint>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,38 +21,6 @@ using csms::unit::expect_ok;
 
 const std::string kProject(csms::unit::kProject);
 const std::string kOtherProject = "fedcba9876543210fedcba9876543210";
-
-// --- the two stores ---
-
-/// A PgStore on a fresh database of the test cluster, dropped afterwards.
-class PgFixture {
- public:
-  /// Empty (after a loud warning) when CSMSD_TEST_POSTGRES does not name a cluster to test against.
-  static std::unique_ptr<PgFixture> open() {
-    if (!csms_test::PgTestDatabase::cluster()) {
-      WARN("CSMSD_TEST_POSTGRES is not set: the PostgreSQL store is NOT tested here (scripts/test.sh sets it)");
-      return nullptr;
-    }
-    return std::unique_ptr<PgFixture>(new PgFixture());
-  }
-
-  Store& store() { return *store_; }
-
- private:
-  PgFixture()
-      : store_(expect_ok(csms::store::postgres::PgStore::open(
-            csms::store::postgres::PgStoreOptions{database_.conninfo(), 2, std::chrono::milliseconds(5000)}))) {}
-
-  csms_test::PgTestDatabase database_;  // first: dropped after the store has closed its connections
-  std::unique_ptr<csms::store::postgres::PgStore> store_;
-};
-
-struct SqliteFixture {
-  csms::unit::TempDir dir;
-  std::unique_ptr<csms::store::sqlite::SqliteStore> store_ =
-      expect_ok(csms::store::sqlite::SqliteStore::open(dir / "vault.db"));
-  Store& store() { return *store_; }
-};
 
 std::unique_ptr<Transaction> write(Store& store) { return expect_ok(store.begin(TransactionMode::kWrite)); }
 std::unique_ptr<Transaction> read(Store& store) { return expect_ok(store.begin(TransactionMode::kRead)); }
@@ -491,6 +454,13 @@ void check_rotation_tasks(Store& store) {
 
 void check_data_keys_and_kdf(Store& store) {
   {
+    // Away with the keys every check starts with (no row is sealed under them here), to start from none.
+    auto txn = write(store);
+    expect_ok(txn->delete_data_key(1));
+    expect_ok(txn->delete_data_key(2));
+    expect_ok(txn->commit());
+  }
+  {
     auto txn = write(store);
     CHECK(expect_ok(txn->list_data_keys()).empty());
     CHECK_FALSE(expect_ok(txn->find_passphrase_kdf()).has_value());
@@ -717,28 +687,16 @@ void check_credentials(Store& store) {
 
 }  // namespace
 
-// Each check runs on a fresh SQLite store and, when a server is given, on a fresh PostgreSQL database.
-#define CSMS_CONTRACT_CASE(title, check)                                                     \
-  TEST_CASE(title " (SQLite)", "[unit][store][contract]") {                                 \
-    SqliteFixture sqlite;                                                                    \
-    check(sqlite.store());                                                                   \
-  }                                                                                          \
-  TEST_CASE(title " (PostgreSQL)", "[unit][store][contract][postgres]") {                   \
-    auto postgres = PgFixture::open();                                                       \
-    if (!postgres) return;                                                                   \
-    check(postgres->store());                                                                \
-  }
-
-CSMS_CONTRACT_CASE("events: unique names, byte order, markers, update, delete, subscriber counts", check_events)
-CSMS_CONTRACT_CASE("notification records: newest first by position, pending due, delivery attempts",
+CSMS_STORE_CONTRACT("events: unique names, byte order, markers, update, delete, subscriber counts", check_events)
+CSMS_STORE_CONTRACT("notification records: newest first by position, pending due, delivery attempts",
                    check_notification_records)
-CSMS_CONTRACT_CASE("expiry notices: due versions once per expire_time, re-armed by a new time", check_expiry_notices)
-CSMS_CONTRACT_CASE("rotation tasks: creation order, filters, markers, counts, running, update", check_rotation_tasks)
-CSMS_CONTRACT_CASE("data keys: one current, id order, delete, and the passphrase KDF singleton",
+CSMS_STORE_CONTRACT("expiry notices: due versions once per expire_time, re-armed by a new time", check_expiry_notices)
+CSMS_STORE_CONTRACT("rotation tasks: creation order, filters, markers, counts, running, update", check_rotation_tasks)
+CSMS_STORE_CONTRACT("data keys: one current, id order, delete, and the passphrase KDF singleton",
                    check_data_keys_and_kdf)
-CSMS_CONTRACT_CASE("master key checks: delete one by key id", check_key_checks)
-CSMS_CONTRACT_CASE("re-sealing: counts by key, rows under other keys, replace or kNotFound", check_resealing)
-CSMS_CONTRACT_CASE("credentials: both kinds round-trip with projects, unique keys, list order, delete",
+CSMS_STORE_CONTRACT("master key checks: delete one by key id", check_key_checks)
+CSMS_STORE_CONTRACT("re-sealing: counts by key, rows under other keys, replace or kNotFound", check_resealing)
+CSMS_STORE_CONTRACT("credentials: both kinds round-trip with projects, unique keys, list order, delete",
                    check_credentials)
 
 // Only PostgreSQL has writers on several instances at once. The losers of a race for one event name and one access
@@ -746,16 +704,11 @@ CSMS_CONTRACT_CASE("credentials: both kinds round-trip with projects, unique key
 // internal error, and their transaction goes on to write and commit its notification record.
 TEST_CASE("PostgreSQL store: write jobs on two instances racing for one event name and one access key",
           "[unit][store][contract][postgres]") {
-  if (!csms_test::PgTestDatabase::cluster()) {
-    WARN("CSMSD_TEST_POSTGRES is not set: the PostgreSQL race is NOT tested here (scripts/test.sh sets it)");
-    return;
-  }
+  if (!csms::unit::postgres_under_test()) return;
   csms_test::PgTestDatabase database;
   std::vector<std::unique_ptr<csms::store::postgres::PgStore>> stores;
-  for (int i = 0; i < 2; ++i) {
-    stores.push_back(expect_ok(csms::store::postgres::PgStore::open(
-        csms::store::postgres::PgStoreOptions{database.conninfo(), 4, std::chrono::milliseconds(5000)})));
-  }
+  for (int i = 0; i < 2; ++i) stores.push_back(csms::unit::open_pg_store(database));
+  csms::unit::store_test_data_keys(*stores[0]);
   constexpr int kWriters = 8;
   const auto unset = [] { return csms::core::Status(csms::core::make_error(Errc::kInternal, "not run")); };
   std::vector<csms::core::Status> event_inserted(kWriters, unset());
@@ -766,25 +719,21 @@ TEST_CASE("PostgreSQL store: write jobs on two instances racing for one event na
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
       Store& store = *stores[static_cast<std::size_t>(w % 2)];
-      std::promise<csms::core::Status> done;
       // A retried job runs again from the start and overwrites what its earlier attempt noted.
-      store.submit_write(csms::store::WriteJob{
-          [&, w] {
-            auto txn = store.begin(TransactionMode::kWrite);
-            if (!txn) {
-              recorded[w] = txn.error();
-              return;
-            }
-            csms::core::Event event = make_event("raced");
-            event.id = "ev-raced-" + std::to_string(w);
-            event_inserted[w] = (*txn)->insert_event(event);
-            key_inserted[w] = (*txn)->insert_credential(
-                make_access_key("cred-" + std::to_string(w), "AK-RACED", 1, 100 + w));
-            recorded[w] = (*txn)->insert_notification_record(make_record("raced", 1'000 + w));
-            if (recorded[w]) (void)(*txn)->commit();
-          },
-          [&](csms::core::Status status) { done.set_value(std::move(status)); }});
-      durable[w] = done.get_future().get();
+      durable[w] = csms::unit::run_write_job(store, [&, w] {
+        auto txn = store.begin(TransactionMode::kWrite);
+        if (!txn) {
+          recorded[w] = txn.error();
+          return;
+        }
+        csms::core::Event event = make_event("raced");
+        event.id = "ev-raced-" + std::to_string(w);
+        event_inserted[w] = (*txn)->insert_event(event);
+        key_inserted[w] =
+            (*txn)->insert_credential(make_access_key("cred-" + std::to_string(w), "AK-RACED", 1, 100 + w));
+        recorded[w] = (*txn)->insert_notification_record(make_record("raced", 1'000 + w));
+        if (recorded[w]) (void)(*txn)->commit();
+      });
     });
   }
   for (auto& writer : writers) writer.join();

@@ -1,13 +1,9 @@
 // store_contract_test.cpp: one set of checks on secrets, versions, stages, tags and maintenance, run on both stores.
-#include "store/postgres/pg_store.hpp"
-#include "store/sqlite/sqlite_store.hpp"
-
+#include "common/store_fixture.hpp"
 #include "common/store_rows.hpp"
 #include "common/unit_env.hpp"
-#include "pg_test_database.hpp"
 
 #include <algorithm>
-#include <future>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -677,34 +673,7 @@ void master_key_checks(Store& store) {
   CHECK(checks[2].key_id == 4'000'000'000u);
 }
 
-// --- the stores ---
-
-void on_sqlite(void (*check)(Store&)) {
-  csms::unit::TempDir dir;
-  auto store = expect_ok(csms::store::sqlite::SqliteStore::open(dir / "vault.db"));
-  check(*store);
-}
-
-void on_postgres(void (*check)(Store&)) {
-  if (!csms_test::PgTestDatabase::cluster()) {
-    WARN("CSMSD_TEST_POSTGRES is not set: the PostgreSQL half of the store contract is skipped "
-         "(scripts/test.sh sets it)");
-    return;
-  }
-  csms_test::PgTestDatabase database;
-  csms::store::postgres::PgStoreOptions options;
-  options.conninfo = database.conninfo();
-  options.pool_size = 3;
-  auto store = expect_ok(csms::store::postgres::PgStore::open(options));
-  check(*store);
-}
-
 }  // namespace
-
-// Each check runs as two cases, so ctest names the store that failed.
-#define CSMS_STORE_CONTRACT(description, check)                                                           \
-  TEST_CASE(description " (SQLite)", "[unit][store][contract]") { on_sqlite(check); }                     \
-  TEST_CASE(description " (PostgreSQL)", "[unit][store][contract][postgres]") { on_postgres(check); }
 
 CSMS_STORE_CONTRACT("a transaction destroyed without commit rolls back", rollback_without_commit)
 CSMS_STORE_CONTRACT("secrets round-trip every column, by name and by id", secret_round_trip)
@@ -729,15 +698,11 @@ CSMS_STORE_CONTRACT("master key checks are stored once per key id and listed by 
 // racing tag writes leave one row per key.
 TEST_CASE("PostgreSQL store: writers on two instances racing for one secret name and one tag key",
           "[unit][store][contract][postgres]") {
-  if (!csms_test::PgTestDatabase::cluster()) {
-    WARN("CSMSD_TEST_POSTGRES is not set: the PostgreSQL race is skipped (scripts/test.sh sets it)");
-    return;
-  }
+  if (!csms::unit::postgres_under_test()) return;
   csms_test::PgTestDatabase database;
   std::vector<std::unique_ptr<csms::store::postgres::PgStore>> stores;
-  for (int i = 0; i < 2; ++i) {
-    stores.push_back(expect_ok(csms::store::postgres::PgStore::open({database.conninfo(), 4})));
-  }
+  for (int i = 0; i < 2; ++i) stores.push_back(csms::unit::open_pg_store(database));
+  csms::unit::store_test_data_keys(*stores[0]);
   const auto holder = seed(*stores[0], "tag-holder");
 
   constexpr int kWriters = 8;
@@ -748,22 +713,18 @@ TEST_CASE("PostgreSQL store: writers on two instances racing for one secret name
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
       Store& store = *stores[static_cast<std::size_t>(w % 2)];
-      std::promise<csms::core::Status> done;
-      store.submit_write(csms::store::WriteJob{
-          [&, w] {
-            auto txn = store.begin(TransactionMode::kWrite);
-            if (!txn) {
-              inserted[w] = txn.error();
-              return;
-            }
-            Secret secret = make_secret("raced");
-            secret.id = "id-raced-" + std::to_string(w);
-            inserted[w] = (*txn)->insert_secret(secret);
-            tagged[w] = (*txn)->put_tag(holder, Tag{"winner", std::to_string(w)});
-            if (inserted[w] && tagged[w]) (void)(*txn)->commit();
-          },
-          [&](csms::core::Status status) { done.set_value(std::move(status)); }});
-      durable[w] = done.get_future().get();
+      durable[w] = csms::unit::run_write_job(store, [&, w] {
+        auto txn = store.begin(TransactionMode::kWrite);
+        if (!txn) {
+          inserted[w] = txn.error();
+          return;
+        }
+        Secret secret = make_secret("raced");
+        secret.id = "id-raced-" + std::to_string(w);
+        inserted[w] = (*txn)->insert_secret(secret);
+        tagged[w] = (*txn)->put_tag(holder, Tag{"winner", std::to_string(w)});
+        if (inserted[w] && tagged[w]) (void)(*txn)->commit();
+      });
     });
   }
   for (auto& writer : writers) writer.join();
