@@ -164,9 +164,36 @@ Connection::Connection(pg_conn* connection) : connection_(connection) {}
 
 Connection::~Connection() { PQfinish(connection_); }
 
-bool Connection::broken() const { return PQstatus(connection_) != CONNECTION_OK; }
+bool Connection::broken() const { return desynchronized_ || PQstatus(connection_) != CONNECTION_OK; }
 
-bool Connection::idle() const { return PQtransactionStatus(connection_) == PQTRANS_IDLE; }
+bool Connection::idle() const {
+  if (!deferred_opening_.empty()) return false;
+  return unawaited_ || PQtransactionStatus(connection_) == PQTRANS_IDLE;
+}
+
+void Connection::defer_opening(std::string opening) { deferred_opening_ = std::move(opening); }
+
+void Connection::close_without_waiting(std::string_view closing) {
+  collect_unawaited();
+  if (!deferred_opening_.empty()) {
+    // No statement ran: the transaction never began on the server, so there is nothing to end.
+    deferred_opening_.clear();
+    return;
+  }
+  const std::string text(closing);
+  if (PQsendQuery(connection_, text.c_str()) == 1) {
+    unawaited_ = true;
+  } else {
+    desynchronized_ = true;
+  }
+}
+
+void Connection::collect_unawaited() {
+  if (!unawaited_) return;
+  unawaited_ = false;
+  // A read-only transaction's COMMIT or ROLLBACK: nothing in it to report. A lost connection shows in broken().
+  while (pg_result* result = PQgetResult(connection_)) PQclear(result);
+}
 
 bool Connection::take_retryable_failure() { return std::exchange(retryable_failure_, false); }
 
@@ -200,7 +227,15 @@ core::Result<Rows> Connection::exec(std::string_view sql, const Params& params) 
                               "a text field contains a NUL character (U+0000), which the PostgreSQL store cannot keep");
     }
   }
+  collect_unawaited();
   const std::string key(sql);
+  std::vector<const char*> values(params.size());
+  std::vector<int> lengths(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    values[i] = params.nulls_[i] ? nullptr : params.values_[i].c_str();
+    lengths[i] = static_cast<int>(params.values_[i].size());
+  }
+  if (!deferred_opening_.empty()) return exec_after_opening(key, params, values.data(), lengths.data());
   auto prepared = prepared_.find(key);
   if (prepared == prepared_.end()) {
     std::string name = "csmsd_" + std::to_string(prepared_.size() + 1);
@@ -212,12 +247,6 @@ core::Result<Rows> Connection::exec(std::string_view sql, const Params& params) 
     }
     prepared = prepared_.emplace(key, std::move(name)).first;
   }
-  std::vector<const char*> values(params.size());
-  std::vector<int> lengths(params.size());
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    values[i] = params.nulls_[i] ? nullptr : params.values_[i].c_str();
-    lengths[i] = static_cast<int>(params.values_[i].size());
-  }
   pg_result* result = PQexecPrepared(connection_, prepared->second.c_str(), static_cast<int>(params.size()),
                                      values.data(), lengths.data(), params.formats_.data(), kBinaryFormat);
   Rows rows(result);
@@ -226,7 +255,68 @@ core::Result<Rows> Connection::exec(std::string_view sql, const Params& params) 
   return rows;
 }
 
+core::Result<Rows> Connection::exec_after_opening(const std::string& sql, const Params& params,
+                                                  const char* const* values, const int* lengths) {
+  const std::string opening = std::exchange(deferred_opening_, {});
+  const auto prepared = prepared_.find(sql);
+  const bool prepare = prepared == prepared_.end();
+  const std::string name = prepare ? "csmsd_" + std::to_string(prepared_.size() + 1) : prepared->second;
+  const int count = static_cast<int>(params.size());
+  const bool sent =
+      PQenterPipelineMode(connection_) == 1 &&
+      PQsendQueryParams(connection_, opening.c_str(), 0, nullptr, nullptr, nullptr, nullptr, kTextFormat) == 1 &&
+      (!prepare || PQsendPrepare(connection_, name.c_str(), sql.c_str(), count, params.types_.data()) == 1) &&
+      PQsendQueryPrepared(connection_, name.c_str(), count, values, lengths, params.formats_.data(), kBinaryFormat) ==
+          1 &&
+      PQpipelineSync(connection_) == 1;
+  if (!sent) {
+    desynchronized_ = true;
+    return translate(nullptr, "sending a statement");
+  }
+  // One result per statement sent (each followed by a null), then the sync point. After an error the server skips
+  // the rest of the pipeline, and libpq answers PGRES_PIPELINE_ABORTED for each statement it skipped.
+  const int statements = prepare ? 3 : 2;
+  std::vector<Rows> results;
+  for (int i = 0; i < statements; ++i) {
+    pg_result* result = PQgetResult(connection_);
+    if (result == nullptr) {
+      desynchronized_ = true;
+      return translate(nullptr, "reading a statement's result");
+    }
+    results.emplace_back(result);
+    while (pg_result* extra = PQgetResult(connection_)) PQclear(extra);
+  }
+  const Rows sync(PQgetResult(connection_));
+  if (sync.handle() == nullptr || PQresultStatus(sync.handle()) != PGRES_PIPELINE_SYNC ||
+      PQexitPipelineMode(connection_) != 1) {
+    desynchronized_ = true;
+    return translate(nullptr, "ending a pipeline");
+  }
+  const auto failed = [](const Rows& rows) {
+    const ExecStatusType status = PQresultStatus(rows.handle());
+    return status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK;
+  };
+  if (failed(results.front())) return translate(results.front().handle(), "beginning a transaction");
+  if (prepare) {
+    if (failed(results[1])) return translate(results[1].handle(), "preparing a statement");
+    prepared_.emplace(sql, name);
+  }
+  if (failed(results.back())) return translate(results.back().handle(), "running a statement");
+  return std::move(results.back());
+}
+
 core::Result<std::string> Connection::exec_script(std::string_view sql) {
+  collect_unawaited();
+  if (!deferred_opening_.empty()) {
+    if (sql == "COMMIT" || sql == "ROLLBACK") {
+      // The transaction never reached the server: it ends without a round trip.
+      deferred_opening_.clear();
+      return std::string(sql);
+    }
+    const std::string opening = std::exchange(deferred_opening_, {});
+    auto opened = exec_script(opening);
+    if (!opened) return opened.error();
+  }
   const std::string text(sql);
   const Rows rows(PQexec(connection_, text.c_str()));
   pg_result* result = rows.handle();

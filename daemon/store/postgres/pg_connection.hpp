@@ -95,9 +95,19 @@ class Connection {
   /// returns the command tag of its last statement ("COMMIT", or "ROLLBACK" for a COMMIT of an aborted transaction).
   core::Result<std::string> exec_script(std::string_view sql);
 
+  /// Holds `opening` (BEGIN of a read-only transaction) back and sends it in one round trip with the next exec()
+  /// (libpq pipeline mode). A COMMIT or ROLLBACK that comes before any statement cancels it: the transaction never
+  /// reached the server, and costs no round trip at all.
+  void defer_opening(std::string opening);
+  /// Ends a read-only transaction with `closing` (COMMIT or ROLLBACK) without waiting for the server's answer, which
+  /// the next use of the connection collects. Only for read-only transactions: their ending cannot fail in a way
+  /// that changes what they already answered.
+  void close_without_waiting(std::string_view closing);
+
   /// True once the server closed the connection or it failed; the pool drops such a connection.
   bool broken() const;
-  /// True when no transaction is open on the connection (it can go back to the pool).
+  /// True when no transaction is open on the connection (it can go back to the pool). A read-only transaction whose
+  /// ending is on its way counts as ended.
   bool idle() const;
   /// Whether a statement failed with a serialization failure or a deadlock since the last call, and clears it:
   /// the transaction must be retried from its start.
@@ -108,10 +118,18 @@ class Connection {
  private:
   explicit Connection(pg_conn* connection);
   core::Error translate(pg_result* result, std::string_view what);
+  /// Reads and drops the answer of a close_without_waiting(), if one is outstanding.
+  void collect_unawaited();
+  /// exec() with the deferred opening sent ahead of the statement, in one pipeline.
+  core::Result<Rows> exec_after_opening(const std::string& sql, const Params& params, const char* const* values,
+                                        const int* lengths);
 
   pg_conn* connection_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
   bool retryable_failure_ = false;
+  std::string deferred_opening_;  // sent with the next statement; empty when none
+  bool unawaited_ = false;        // a closing statement's answer is still to be read
+  bool desynchronized_ = false;   // a pipeline failed half-way: the pool must drop the connection
 };
 
 /// SQLSTATE classes the store treats specially.

@@ -20,21 +20,29 @@ constexpr const char* kRollbackToSavepoint = "ROLLBACK TO SAVEPOINT csmsd_nested
 
 core::Result<std::unique_ptr<PgTransaction>> PgTransaction::start(Connection& connection, TransactionMode mode,
                                                                   Boundary boundary, std::shared_ptr<void> hold) {
-  const char* opening = boundary == Boundary::kSavepoint ? kSavepoint
-                        : mode == TransactionMode::kWrite ? kBeginWrite
-                                                          : kBeginRead;
-  CSMS_TRY(connection.exec_script(opening));
-  auto transaction = std::unique_ptr<PgTransaction>(new PgTransaction(connection, boundary, std::move(hold)));
+  const bool snapshot_read = boundary == Boundary::kTransaction && mode == TransactionMode::kRead;
+  if (snapshot_read) {
+    connection.defer_opening(kBeginRead);
+  } else {
+    const char* opening = boundary == Boundary::kSavepoint ? kSavepoint : kBeginWrite;
+    CSMS_TRY(connection.exec_script(opening));
+  }
+  auto transaction =
+      std::unique_ptr<PgTransaction>(new PgTransaction(connection, boundary, snapshot_read, std::move(hold)));
   transaction->open_ = true;
   return transaction;
 }
 
-PgTransaction::PgTransaction(Connection& connection, Boundary boundary, std::shared_ptr<void> hold)
-    : hold_(std::move(hold)), db_(connection), boundary_(boundary) {}
+PgTransaction::PgTransaction(Connection& connection, Boundary boundary, bool snapshot_read,
+                             std::shared_ptr<void> hold)
+    : hold_(std::move(hold)), db_(connection), boundary_(boundary), snapshot_read_(snapshot_read) {}
 
 PgTransaction::~PgTransaction() {
   if (!open_) return;
-  if (boundary_ == Boundary::kSavepoint) {
+  if (snapshot_read_) {
+    // A read-only transaction changed nothing: ROLLBACK and COMMIT are alike, and neither needs an answer.
+    db_.close_without_waiting(kRollback);
+  } else if (boundary_ == Boundary::kSavepoint) {
     // ROLLBACK TO keeps the savepoint; RELEASE then removes it. Both fail harmlessly when the enclosing transaction
     // is already aborted: the write job then rolls it back as a whole.
     (void)db_.exec_script(kRollbackToSavepoint);
@@ -46,6 +54,12 @@ PgTransaction::~PgTransaction() {
 
 core::Status PgTransaction::commit() {
   return guarded("committing", [&]() -> core::Status {
+    if (snapshot_read_) {
+      db_.close_without_waiting(kCommit);
+      open_ = false;
+      hold_.reset();
+      return core::ok();
+    }
     // Not CSMS_TRY_ASSIGN: g++ 12 at -O2 takes the moved-from string in it for maybe-uninitialized.
     const auto ended = db_.exec_script(boundary_ == Boundary::kSavepoint ? kRelease : kCommit);
     if (!ended) return ended.error();

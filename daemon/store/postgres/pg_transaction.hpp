@@ -10,7 +10,9 @@ namespace csms::store::postgres {
 
 /// How a transaction begins and ends on its connection.
 enum class Boundary {
-  kTransaction,  ///< BEGIN ISOLATION LEVEL SERIALIZABLE (write) or REPEATABLE READ READ ONLY (read); ROLLBACK when abandoned
+  /// BEGIN ISOLATION LEVEL SERIALIZABLE (write) or REPEATABLE READ READ ONLY (read, sent with its first statement
+  /// and ended without waiting); ROLLBACK when abandoned
+  kTransaction,
   kSavepoint,    ///< nested in a write job's transaction: SAVEPOINT … RELEASE, ROLLBACK TO when abandoned
 };
 
@@ -133,7 +135,7 @@ class PgTransaction final : public Transaction {
   core::Status commit() override;
 
  private:
-  PgTransaction(Connection& connection, Boundary boundary, std::shared_ptr<void> hold);
+  PgTransaction(Connection& connection, Boundary boundary, bool snapshot_read, std::shared_ptr<void> hold);
 
   core::Result<std::vector<std::string>> load_event_subscriptions(std::int64_t secret_row);
   /// Fills event_subscriptions of a page of secrets with one statement.
@@ -145,6 +147,9 @@ class PgTransaction final : public Transaction {
   std::shared_ptr<void> hold_;
   Connection& db_;
   Boundary boundary_;
+  /// A read-only transaction of its own: its BEGIN travels with its first statement and its end is not waited for
+  /// (two round trips fewer per read).
+  bool snapshot_read_;
   bool open_ = false;
 };
 

@@ -4,6 +4,8 @@
 #include "store/postgres/pg_migrator.hpp"
 #include "store/postgres/pg_store.hpp"
 
+#include "common/store_fixture.hpp"
+#include "common/store_rows.hpp"
 #include "common/unit_env.hpp"
 #include "pg_test_database.hpp"
 
@@ -21,14 +23,10 @@ using csms::store::postgres::PgStore;
 using csms::store::postgres::PgStoreOptions;
 using csms::unit::expect_ok;
 
-bool postgres_enabled() {
-  if (csms_test::PgTestDatabase::cluster()) return true;
-  WARN("CSMSD_TEST_POSTGRES is not set: the PostgreSQL store test is skipped (scripts/test.sh sets it)");
-  return false;
-}
+bool postgres_enabled() { return csms::unit::postgres_under_test(); }
 
 std::unique_ptr<PgStore> open_store(const csms_test::PgTestDatabase& database) {
-  return expect_ok(PgStore::open(PgStoreOptions{database.conninfo(), 4, std::chrono::milliseconds(5000)}));
+  return csms::unit::open_pg_store(database);
 }
 
 std::int64_t schema_version(const csms_test::PgTestDatabase& database) {
@@ -114,6 +112,54 @@ TEST_CASE("PostgreSQL store: a lease holder whose session the server ends stops 
   CHECK_FALSE(first->hold_background_lease());
 }
 
+// Migration 0002: with several instances, one may retire a data key while another, not yet synced, seals under it.
+// The foreign keys make either side fail rather than leave a value no instance can open.
+TEST_CASE("PostgreSQL store: a data key that seals a row cannot be retired, and no row is sealed under a missing key",
+          "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  auto store = open_store(database);
+  csms::unit::store_test_data_keys(*store);
+  csms::core::StoredVersion version;
+  version.metadata.number = 1;
+  version.metadata.create_time = 1'000;
+  version.metadata.kms_key_id = "11111111-2222-3333-4444-555555555555";
+  version.value = csms::core::SealedValue{1, {0x01, 0x02}};
+  {
+    auto txn = expect_ok(store->begin(csms::store::TransactionMode::kWrite));
+    const auto row = expect_ok(txn->insert_secret(csms::unit::make_secret("sealed")));
+    expect_ok(txn->insert_version(row, version));
+    expect_ok(txn->commit());
+  }
+  {
+    auto txn = expect_ok(store->begin(csms::store::TransactionMode::kWrite));
+    auto retired = txn->delete_data_key(1);
+    REQUIRE_FALSE(retired.has_value());
+    CHECK(retired.error().code == csms::core::Errc::kInternal);
+  }
+  {
+    auto txn = expect_ok(store->begin(csms::store::TransactionMode::kWrite));
+    const auto secret = expect_ok(txn->find_secret(csms::unit::kProject, "sealed"));
+    REQUIRE(secret.has_value());
+    version.metadata.number = 2;
+    version.value.key_id = 7;  // never stored
+    CHECK_FALSE(txn->insert_version(secret->row_id, version).has_value());
+  }
+  {
+    // Key 2 seals nothing: it goes, and key 1 with the version stays.
+    auto txn = expect_ok(store->begin(csms::store::TransactionMode::kWrite));
+    expect_ok(txn->delete_data_key(2));
+    expect_ok(txn->commit());
+  }
+  auto txn = expect_ok(store->begin(csms::store::TransactionMode::kRead));
+  const auto keys = expect_ok(txn->list_data_keys());
+  REQUIRE(keys.size() == 1);
+  CHECK(keys[0].key_id == 1);
+  const auto secret = expect_ok(txn->find_secret(csms::unit::kProject, "sealed"));
+  REQUIRE(secret.has_value());
+  CHECK(expect_ok(txn->latest_version(secret->row_id)) == std::optional<csms::core::VersionNumber>(1));
+}
+
 TEST_CASE("PostgreSQL store: a whole-vault snapshot is refused with a pointer to pg_dump", "[unit][postgres]") {
   if (!postgres_enabled()) return;
   csms_test::PgTestDatabase database;
@@ -158,6 +204,81 @@ TEST_CASE("PostgreSQL connection: parameters and binary columns round-trip every
                                               .text("x")));
   CHECK(again.int64(0, 4) == 2);
   CHECK(again.bytes(0, 3).empty());
+}
+
+TEST_CASE("PostgreSQL connection: a deferred BEGIN travels with the first statement and still opens one snapshot",
+          "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  auto reader = expect_ok(Connection::open(database.conninfo()));
+  auto writer = expect_ok(Connection::open(database.conninfo()));
+  (void)expect_ok(writer->exec_script("CREATE TABLE t (k BIGINT)"));
+  constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+  constexpr const char* kCount = "SELECT count(*)::bigint FROM t";
+
+  reader->defer_opening(kBeginRead);
+  CHECK_FALSE(reader->idle());
+  CHECK(expect_ok(reader->exec(kCount)).int64(0, 0) == 0);  // BEGIN, prepare and run in one round trip
+  CHECK_FALSE(reader->broken());
+  expect_ok(writer->exec("INSERT INTO t VALUES (1)"));
+  // Still the snapshot of the first statement: the BEGIN took effect (outside a transaction this would see 1).
+  CHECK(expect_ok(reader->exec(kCount)).int64(0, 0) == 0);
+  reader->close_without_waiting("COMMIT");
+  CHECK(reader->idle());
+  // The next statement collects the COMMIT's answer first, then sees the insert from outside any transaction.
+  CHECK(expect_ok(reader->exec(kCount)).int64(0, 0) == 1);
+  CHECK(reader->idle());
+
+  // A failing first statement is reported; the connection stays in step and usable once the transaction ends.
+  reader->defer_opening(kBeginRead);
+  auto refused = reader->exec("SELECT no_such_column FROM t");
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == csms::core::Errc::kInternal);
+  CHECK_FALSE(reader->broken());
+  reader->close_without_waiting("ROLLBACK");
+  CHECK(expect_ok(reader->exec(kCount)).int64(0, 0) == 1);
+
+  // Ended before any statement: nothing reaches the server, and no transaction is left open.
+  reader->defer_opening(kBeginRead);
+  CHECK(expect_ok(reader->exec_script("COMMIT")) == "COMMIT");
+  CHECK(reader->idle());
+  reader->defer_opening(kBeginRead);
+  reader->close_without_waiting("ROLLBACK");
+  CHECK(reader->idle());
+  expect_ok(writer->exec("INSERT INTO t VALUES (2)"));
+  CHECK(expect_ok(reader->exec(kCount)).int64(0, 0) == 2);
+  CHECK(expect_ok(reader->exec_script("SELECT 1")) == "SELECT 1");
+}
+
+TEST_CASE("PostgreSQL store: reads and writes take turns on a single pooled connection", "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  auto store = expect_ok(PgStore::open(PgStoreOptions{database.conninfo(), 1, std::chrono::milliseconds(5000)}));
+  using csms::store::TransactionMode;
+  {
+    auto txn = expect_ok(store->begin(TransactionMode::kRead));
+    CHECK_FALSE(expect_ok(txn->find_secret(csms::unit::kProject, "turns")).has_value());
+    expect_ok(txn->commit());  // not waited for: the write below collects its answer
+  }
+  {
+    auto txn = expect_ok(store->begin(TransactionMode::kWrite));
+    expect_ok(txn->insert_secret(csms::unit::make_secret("turns")));
+    expect_ok(txn->commit());
+  }
+  { auto unused = expect_ok(store->begin(TransactionMode::kRead)); }  // never reaches the server
+  {
+    auto txn = expect_ok(store->begin(TransactionMode::kRead));
+    CHECK(expect_ok(txn->find_secret(csms::unit::kProject, "turns")).has_value());
+  }  // abandoned: its ROLLBACK is not waited for either
+  {
+    auto txn = expect_ok(store->begin(TransactionMode::kWrite));
+    const auto secret = expect_ok(txn->find_secret(csms::unit::kProject, "turns"));
+    REQUIRE(secret.has_value());
+    expect_ok(txn->delete_secret(secret->row_id));
+    expect_ok(txn->commit());
+  }
+  auto txn = expect_ok(store->begin(TransactionMode::kRead));
+  CHECK_FALSE(expect_ok(txn->find_secret(csms::unit::kProject, "turns")).has_value());
 }
 
 TEST_CASE("PostgreSQL connection: a unique violation is kAlreadyExists and its message quotes no row",
