@@ -58,7 +58,7 @@ CREATE TABLE versions (
   expire_time      BIGINT,
   kms_key_id       TEXT   COLLATE "C" NOT NULL,
   deprecated_since BIGINT,
-  key_id           BIGINT NOT NULL REFERENCES data_keys (key_id),
+  key_id           BIGINT NOT NULL CONSTRAINT versions_key_id_fkey REFERENCES data_keys (key_id),
   sealed_value     BYTEA  NOT NULL,
   PRIMARY KEY (secret_pk, number)
 );
@@ -89,7 +89,7 @@ CREATE TABLE credentials (
   id            TEXT   COLLATE "C" PRIMARY KEY,
   kind          TEXT   COLLATE "C" NOT NULL CHECK (kind IN ('access_key', 'token')),
   access_key    TEXT   COLLATE "C" UNIQUE,
-  key_id        BIGINT REFERENCES data_keys (key_id),
+  key_id        BIGINT CONSTRAINT credentials_key_id_fkey REFERENCES data_keys (key_id),
   sealed_secret BYTEA,
   token_hash    BYTEA  UNIQUE,
   role          TEXT   COLLATE "C" NOT NULL CHECK (role IN ('reader', 'writer', 'admin', 'metrics')),

@@ -121,7 +121,7 @@ struct Route {
   /// whole vault), which would otherwise hold up every other connection of that thread.
   bool background = false;
   /// Changes the vault without being a CSMS write (credential admin): runs as a write job like the kWrite routes, so
-  /// a PostgreSQL serialization conflict is retried rather than answered 503.
+  /// a PostgreSQL serialization conflict is retried rather than answered as an error.
   bool write_job = false;
 };
 

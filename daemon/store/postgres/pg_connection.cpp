@@ -212,6 +212,12 @@ core::Error Connection::translate(pg_result* result, std::string_view what) {
     return core::make_error(core::Errc::kUnavailable, "a concurrent transaction conflicted (" + detail + ")");
   }
   if (sqlstate == "23505") return core::make_error(core::Errc::kAlreadyExists, detail);
+  if (sqlstate == "23503") {
+    // The domain checks what a row refers to before writing it, so this is another instance's concurrent change,
+    // e.g. a data key it retired before this one synced its keys: transient, and the caller may try again.
+    return core::make_error(core::Errc::kUnavailable,
+                            "a row refers to one another instance removed or still uses (" + detail + "); retry");
+  }
   if (sqlstate == "53100") return core::make_error(core::Errc::kStorageFull, "the database disk is full (" + detail + ")");
   if (sqlstate.starts_with("08") || sqlstate.starts_with("57P") || sqlstate == "53300" || broken()) {
     return core::make_error(core::Errc::kUnavailable, "the PostgreSQL server is unavailable (" + detail + ")");

@@ -13,7 +13,8 @@ namespace csms::store::postgres {
 namespace {
 
 // A serialization failure means another transaction won a race on the same rows; retrying from the start sees its
-// outcome. Past this many attempts the system is thrashing, and the caller gets 503 rather than an endless wait.
+// outcome. Past this many attempts the system is thrashing, and the caller gets an error (CSMS.0001, "retry it")
+// rather than an endless wait.
 constexpr int kMaxWriteAttempts = 30;
 constexpr const char* kBeginWrite = "BEGIN ISOLATION LEVEL SERIALIZABLE";
 

@@ -135,7 +135,7 @@ TEST_CASE("PostgreSQL store: a data key that seals a row cannot be retired, and 
     auto txn = expect_ok(store->begin(csms::store::TransactionMode::kWrite));
     auto retired = txn->delete_data_key(1);
     REQUIRE_FALSE(retired.has_value());
-    CHECK(retired.error().code == csms::core::Errc::kInternal);
+    CHECK(retired.error().code == csms::core::Errc::kUnavailable);  // transient: re-sealing tries again
   }
   {
     auto txn = expect_ok(store->begin(csms::store::TransactionMode::kWrite));
@@ -143,7 +143,9 @@ TEST_CASE("PostgreSQL store: a data key that seals a row cannot be retired, and 
     REQUIRE(secret.has_value());
     version.metadata.number = 2;
     version.value.key_id = 7;  // never stored
-    CHECK_FALSE(txn->insert_version(secret->row_id, version).has_value());
+    const auto refused = txn->insert_version(secret->row_id, version);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == csms::core::Errc::kUnavailable);
   }
   {
     // Key 2 seals nothing: it goes, and key 1 with the version stays.
@@ -158,6 +160,50 @@ TEST_CASE("PostgreSQL store: a data key that seals a row cannot be retired, and 
   const auto secret = expect_ok(txn->find_secret(csms::unit::kProject, "sealed"));
   REQUIRE(secret.has_value());
   CHECK(expect_ok(txn->latest_version(secret->row_id)) == std::optional<csms::core::VersionNumber>(1));
+}
+
+TEST_CASE("PostgreSQL store: a vault already holding a row under a missing data key still migrates, and checks new rows",
+          "[unit][postgres]") {
+  if (!postgres_enabled()) return;
+  csms_test::PgTestDatabase database;
+  csms::core::StoredVersion version;
+  version.metadata.number = 1;
+  version.metadata.create_time = 1'000;
+  version.metadata.kms_key_id = "11111111-2222-3333-4444-555555555555";
+  version.value = csms::core::SealedValue{1, {0x01}};
+  {
+    auto store = open_store(database);
+    csms::unit::store_test_data_keys(*store);
+    auto txn = expect_ok(store->begin(csms::store::TransactionMode::kWrite));
+    const auto row = expect_ok(txn->insert_secret(csms::unit::make_secret("orphaned")));
+    expect_ok(txn->insert_version(row, version));
+    expect_ok(txn->commit());
+  }
+  // What a vault of schema version 1 may hold: a version whose data key another instance retired.
+  database.execute(
+      "ALTER TABLE versions DROP CONSTRAINT versions_key_id_fkey; "
+      "ALTER TABLE credentials DROP CONSTRAINT credentials_key_id_fkey; "
+      "DELETE FROM data_keys WHERE key_id = 1; UPDATE csmsd_schema_version SET version = 1");
+
+  auto store = open_store(database);
+  CHECK(schema_version(database) == 2);
+  {
+    auto connection = expect_ok(Connection::open(database.conninfo()));
+    auto rows = expect_ok(connection->exec(
+        "SELECT conname::text, convalidated FROM pg_constraint WHERE conname IN ('versions_key_id_fkey', "
+        "'credentials_key_id_fkey') ORDER BY conname"));
+    REQUIRE(rows.size() == 2);
+    CHECK(rows.text(0, 0) == "credentials_key_id_fkey");
+    CHECK(rows.boolean(0, 1));        // nothing stood in the way
+    CHECK_FALSE(rows.boolean(1, 1));  // versions: the old row is left as it was
+  }
+  auto txn = expect_ok(store->begin(csms::store::TransactionMode::kWrite));
+  const auto secret = expect_ok(txn->find_secret(csms::unit::kProject, "orphaned"));
+  REQUIRE(secret.has_value());
+  version.metadata.number = 2;
+  const auto refused = txn->insert_version(secret->row_id, version);  // key 1 is gone
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == csms::core::Errc::kUnavailable);
 }
 
 TEST_CASE("PostgreSQL store: a whole-vault snapshot is refused with a pointer to pg_dump", "[unit][postgres]") {
