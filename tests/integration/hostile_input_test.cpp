@@ -5,6 +5,7 @@
 #include <memory>
 #include <thread>
 
+#include "address_sanitizer.hpp"
 #include "harness.hpp"
 #include "raw_connection.hpp"
 
@@ -12,18 +13,6 @@ using namespace csms_it;
 using namespace std::string_literals;
 using csms_test::RawConnection;
 
-
-// GCC says so with __SANITIZE_ADDRESS__, clang (the sanitizer job's compiler) with __has_feature.
-#if defined(__SANITIZE_ADDRESS__)
-#define CSMS_UNDER_ADDRESS_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CSMS_UNDER_ADDRESS_SANITIZER 1
-#endif
-#endif
-#ifndef CSMS_UNDER_ADDRESS_SANITIZER
-#define CSMS_UNDER_ADDRESS_SANITIZER 0
-#endif
 namespace {
 
 std::size_t open_descriptors(pid_t pid) {

@@ -6,21 +6,10 @@
 #include <thread>
 #include <vector>
 
+#include "address_sanitizer.hpp"
 #include "ctl_runner.hpp"
 #include "harness.hpp"
 #include "raw_connection.hpp"
-
-// GCC says so with __SANITIZE_ADDRESS__, clang (the sanitizer job's compiler) with __has_feature.
-#if defined(__SANITIZE_ADDRESS__)
-#define CSMS_UNDER_ADDRESS_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CSMS_UNDER_ADDRESS_SANITIZER 1
-#endif
-#endif
-#ifndef CSMS_UNDER_ADDRESS_SANITIZER
-#define CSMS_UNDER_ADDRESS_SANITIZER 0
-#endif
 
 using namespace csms_it;
 

@@ -11,7 +11,10 @@
 #include <chrono>
 #include <functional>
 #include <future>
+#include <memory>
+#include <thread>
 #include <utility>
+#include <vector>
 
 namespace csms::unit {
 
@@ -62,6 +65,32 @@ inline core::Status run_write_job(store::Store& store, std::function<void()> wor
   store.submit_write(
       store::WriteJob{std::move(work), [&done](core::Status status) { done.set_value(std::move(status)); }});
   return done.get_future().get();
+}
+
+/// `count` PostgreSQL stores on one database, as that many instances open it, holding the test data keys.
+inline std::vector<std::unique_ptr<store::postgres::PgStore>> open_pg_instances(const csms_test::PgTestDatabase& database,
+                                                                              int count) {
+  std::vector<std::unique_ptr<store::postgres::PgStore>> stores;
+  for (int i = 0; i < count; ++i) stores.push_back(open_pg_store(database));
+  store_test_data_keys(*stores.front());
+  return stores;
+}
+
+/// Runs `writers` write jobs at once from as many threads, writer w on stores[w % stores.size()], and answers each
+/// job's outcome. `work(store, w)` is one writer's job; a retried job runs it again from the start.
+template <class Work>
+std::vector<core::Status> race_write_jobs(const std::vector<std::unique_ptr<store::postgres::PgStore>>& stores,
+                                          int writers, Work work) {
+  std::vector<core::Status> durable(static_cast<std::size_t>(writers), core::ok());
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&, w] {
+      store::Store& store = *stores[static_cast<std::size_t>(w) % stores.size()];
+      durable[static_cast<std::size_t>(w)] = run_write_job(store, [&, w] { work(store, w); });
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  return durable;
 }
 
 }  // namespace csms::unit

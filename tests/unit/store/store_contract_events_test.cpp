@@ -7,7 +7,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -706,37 +705,26 @@ TEST_CASE("PostgreSQL store: write jobs on two instances racing for one event na
           "[unit][store][contract][postgres]") {
   if (!csms::unit::postgres_under_test()) return;
   csms_test::PgTestDatabase database;
-  std::vector<std::unique_ptr<csms::store::postgres::PgStore>> stores;
-  for (int i = 0; i < 2; ++i) stores.push_back(csms::unit::open_pg_store(database));
-  csms::unit::store_test_data_keys(*stores[0]);
+  const auto stores = csms::unit::open_pg_instances(database, 2);
   constexpr int kWriters = 8;
   const auto unset = [] { return csms::core::Status(csms::core::make_error(Errc::kInternal, "not run")); };
   std::vector<csms::core::Status> event_inserted(kWriters, unset());
   std::vector<csms::core::Status> key_inserted(kWriters, unset());
   std::vector<csms::core::Status> recorded(kWriters, unset());
-  std::vector<csms::core::Status> durable(kWriters, unset());
-  std::vector<std::thread> writers;
-  for (int w = 0; w < kWriters; ++w) {
-    writers.emplace_back([&, w] {
-      Store& store = *stores[static_cast<std::size_t>(w % 2)];
-      // A retried job runs again from the start and overwrites what its earlier attempt noted.
-      durable[w] = csms::unit::run_write_job(store, [&, w] {
-        auto txn = store.begin(TransactionMode::kWrite);
-        if (!txn) {
-          recorded[w] = txn.error();
-          return;
-        }
-        csms::core::Event event = make_event("raced");
-        event.id = "ev-raced-" + std::to_string(w);
-        event_inserted[w] = (*txn)->insert_event(event);
-        key_inserted[w] =
-            (*txn)->insert_credential(make_access_key("cred-" + std::to_string(w), "AK-RACED", 1, 100 + w));
-        recorded[w] = (*txn)->insert_notification_record(make_record("raced", 1'000 + w));
-        if (recorded[w]) (void)(*txn)->commit();
-      });
-    });
-  }
-  for (auto& writer : writers) writer.join();
+  // A retried job runs again from the start and overwrites what its earlier attempt noted.
+  const auto durable = csms::unit::race_write_jobs(stores, kWriters, [&](Store& store, int w) {
+    auto txn = store.begin(TransactionMode::kWrite);
+    if (!txn) {
+      recorded[w] = txn.error();
+      return;
+    }
+    csms::core::Event event = make_event("raced");
+    event.id = "ev-raced-" + std::to_string(w);
+    event_inserted[w] = (*txn)->insert_event(event);
+    key_inserted[w] = (*txn)->insert_credential(make_access_key("cred-" + std::to_string(w), "AK-RACED", 1, 100 + w));
+    recorded[w] = (*txn)->insert_notification_record(make_record("raced", 1'000 + w));
+    if (recorded[w]) (void)(*txn)->commit();
+  });
 
   int event_winners = 0;
   int key_winners = 0;

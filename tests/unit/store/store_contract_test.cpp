@@ -8,7 +8,6 @@
 #include <limits>
 #include <memory>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -700,34 +699,24 @@ TEST_CASE("PostgreSQL store: writers on two instances racing for one secret name
           "[unit][store][contract][postgres]") {
   if (!csms::unit::postgres_under_test()) return;
   csms_test::PgTestDatabase database;
-  std::vector<std::unique_ptr<csms::store::postgres::PgStore>> stores;
-  for (int i = 0; i < 2; ++i) stores.push_back(csms::unit::open_pg_store(database));
-  csms::unit::store_test_data_keys(*stores[0]);
+  const auto stores = csms::unit::open_pg_instances(database, 2);
   const auto holder = seed(*stores[0], "tag-holder");
 
   constexpr int kWriters = 8;
   std::vector<csms::core::Result<std::int64_t>> inserted(kWriters, csms::core::make_error(Errc::kInternal, "unset"));
   std::vector<csms::core::Status> tagged(kWriters, csms::core::ok());
-  std::vector<csms::core::Status> durable(kWriters, csms::core::ok());
-  std::vector<std::thread> writers;
-  for (int w = 0; w < kWriters; ++w) {
-    writers.emplace_back([&, w] {
-      Store& store = *stores[static_cast<std::size_t>(w % 2)];
-      durable[w] = csms::unit::run_write_job(store, [&, w] {
-        auto txn = store.begin(TransactionMode::kWrite);
-        if (!txn) {
-          inserted[w] = txn.error();
-          return;
-        }
-        Secret secret = make_secret("raced");
-        secret.id = "id-raced-" + std::to_string(w);
-        inserted[w] = (*txn)->insert_secret(secret);
-        tagged[w] = (*txn)->put_tag(holder, Tag{"winner", std::to_string(w)});
-        if (inserted[w] && tagged[w]) (void)(*txn)->commit();
-      });
-    });
-  }
-  for (auto& writer : writers) writer.join();
+  const auto durable = csms::unit::race_write_jobs(stores, kWriters, [&](Store& store, int w) {
+    auto txn = store.begin(TransactionMode::kWrite);
+    if (!txn) {
+      inserted[w] = txn.error();
+      return;
+    }
+    Secret secret = make_secret("raced");
+    secret.id = "id-raced-" + std::to_string(w);
+    inserted[w] = (*txn)->insert_secret(secret);
+    tagged[w] = (*txn)->put_tag(holder, Tag{"winner", std::to_string(w)});
+    if (inserted[w] && tagged[w]) (void)(*txn)->commit();
+  });
 
   int winners = 0;
   for (int w = 0; w < kWriters; ++w) {
