@@ -93,8 +93,9 @@ TEST_CASE("an internal error of one entry is logged at error level without the v
   const std::string good = unique_name("import-good");
   const std::string broken = unique_name("import-broken");
   {
-    // Another connection makes the insert of one name fail inside the store, as a damaged database would.
-    SQLite::Database other((daemon.data_dir() / "csmsd.db").string(), SQLite::OPEN_READWRITE);
+    // Another connection makes the insert of one name fail inside the store, as a damaged database would. It waits
+    // out a write the daemon's background tick may be committing at that moment.
+    SQLite::Database other((daemon.data_dir() / "csmsd.db").string(), SQLite::OPEN_READWRITE, 10'000);
     other.exec("CREATE TRIGGER fail_one BEFORE INSERT ON secrets WHEN NEW.name = '" + broken +
                "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   }

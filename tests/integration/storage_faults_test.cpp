@@ -179,7 +179,8 @@ TEST_CASE("a database locked by another process fails writes clearly, reads go o
   const std::string name = unique_name("locked");
   create_secret(client, name, "before");
   {
-    SQLite::Database other((daemon.data_dir() / "csmsd.db").string(), SQLite::OPEN_READWRITE);
+    // Waits out a write the daemon's background tick may be committing, then holds the lock itself.
+    SQLite::Database other((daemon.data_dir() / "csmsd.db").string(), SQLite::OPEN_READWRITE, 10'000);
     other.exec("BEGIN EXCLUSIVE");
     const HttpResponse refused = client.post_json(versions_url(name), json::object{{"secret_string", "blocked"}});
     CHECK_CSMS_ERROR(refused, 500, "CSMS.0001");
